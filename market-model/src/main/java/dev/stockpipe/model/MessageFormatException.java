@@ -7,11 +7,13 @@ package dev.stockpipe.model;
 public class MessageFormatException extends RuntimeException {
     private final RejectReason reason;
     private final String field;
+    private final String detail;
 
     public MessageFormatException(RejectReason reason, String field, String message) {
         super(field == null ? message : field + ": " + message);
         this.reason = reason;
         this.field = field;
+        this.detail = message;
     }
 
     public MessageFormatException(RejectReason reason, String field, String message, Throwable cause) {
@@ -28,11 +30,23 @@ public class MessageFormatException extends RuntimeException {
         return field;
     }
 
+    /** What is wrong, without the field prefix of {@link #getMessage()}. */
+    public String detail() {
+        return detail;
+    }
+
     /** The same error, located inside a frame: {@code [i].field}. */
     public MessageFormatException at(int index) {
-        String where = "[" + index + "]" + (field == null ? "" : "." + field);
-        String msg = getMessage();
-        String bare = field == null ? msg : msg.substring(field.length() + 2);
-        return new MessageFormatException(reason, where, bare, this);
+        return within("[" + index + "]");
+    }
+
+    /**
+     * The same error, located under a parent: a map key ({@code p}) or an array index ({@code [2]}),
+     * giving {@code p}, {@code [2].p} or {@code [2][0]}.
+     */
+    public MessageFormatException within(String parent) {
+        String where = field == null ? parent
+                : field.startsWith("[") ? parent + field : parent + "." + field;
+        return new MessageFormatException(reason, where, detail, this);
     }
 }

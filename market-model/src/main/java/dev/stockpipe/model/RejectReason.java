@@ -15,7 +15,7 @@ public enum RejectReason {
     INVALID_PRICE("invalid_price"),
     INVALID_SIZE("invalid_size"),
     INVALID_TIMESTAMP("invalid_timestamp"),
-    /** OHLC inconsistent (low above open/close, high below them) or negative volume/count. */
+    /** OHLC inconsistent: low above high, or open/close outside [low, high]. Negative volume/count is INVALID_FIELD. */
     INVALID_BAR("invalid_bar"),
     INVALID_FIELD("invalid_field"),
     OVERSIZE("oversize"),

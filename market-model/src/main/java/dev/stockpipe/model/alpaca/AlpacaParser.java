@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.stockpipe.model.Json;
 import dev.stockpipe.model.MarketTime;
 import dev.stockpipe.model.MessageFormatException;
 import dev.stockpipe.model.RejectReason;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -47,7 +47,9 @@ public final class AlpacaParser {
 
     private static final ObjectReader READER = Json.MAPPER.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // Jackson's default turns 162.90 into 162.9 and 100.00 into 1E+2; DESIGN.md keeps numbers as received.
+            .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
 
     private final Clock clock;
     private final int maxMessageBytes;
@@ -303,7 +305,7 @@ public final class AlpacaParser {
     private static BigDecimal price(JsonNode m, String f) {
         BigDecimal p = number(m, f, RejectReason.INVALID_PRICE);
         if (p.signum() <= 0) {
-            throw new MessageFormatException(RejectReason.INVALID_PRICE, f, "price must be > 0, got " + p.toPlainString());
+            throw new MessageFormatException(RejectReason.INVALID_PRICE, f, "price must be > 0, got " + show(p));
         }
         return checkMagnitude(f, p);
     }
@@ -315,19 +317,30 @@ public final class AlpacaParser {
         }
         BigDecimal p = number(m, f, RejectReason.INVALID_PRICE);
         if (p.signum() < 0) {
-            throw new MessageFormatException(RejectReason.INVALID_PRICE, f, "price must be >= 0, got " + p.toPlainString());
+            throw new MessageFormatException(RejectReason.INVALID_PRICE, f, "price must be >= 0, got " + show(p));
         }
         return checkMagnitude(f, p);
     }
 
+    /**
+     * Range and precision of a positive price. Only cheap BigDecimal operations run before the checks
+     * pass: {@code 1e999999999} is 12 bytes of JSON but a billion digits as plain text.
+     */
     private static BigDecimal checkMagnitude(String f, BigDecimal p) {
         if (p.compareTo(MAX_PRICE) >= 0) {
-            throw new MessageFormatException(RejectReason.INVALID_PRICE, f, "price " + clip(p.toPlainString()) + " is not below " + MAX_PRICE.toPlainString());
+            throw new MessageFormatException(RejectReason.INVALID_PRICE, f, "price " + show(p) + " is not below " + MAX_PRICE.toPlainString());
         }
         if (p.stripTrailingZeros().scale() > MAX_PRICE_SCALE) {
-            throw new MessageFormatException(RejectReason.INVALID_PRICE, f, "price " + clip(p.toPlainString()) + " has more than " + MAX_PRICE_SCALE + " decimal places");
+            throw new MessageFormatException(RejectReason.INVALID_PRICE, f, "price " + show(p) + " has more than " + MAX_PRICE_SCALE + " decimal places");
         }
-        return p;
+        // 1E+2 (from "1e2") becomes 100: equal values print and compare alike downstream.
+        return p.scale() < 0 ? p.setScale(0) : p;
+    }
+
+    /** A bounded text of any decimal: plain when short, else scientific, clipped. */
+    private static String show(BigDecimal d) {
+        boolean plainIsShort = Math.abs((long) d.scale()) <= 40 && d.precision() <= 40;
+        return clip(plainIsShort ? d.toPlainString() : d.toString());
     }
 
     private static long tradeSize(JsonNode m, String f) {
@@ -376,15 +389,18 @@ public final class AlpacaParser {
         if ((n.isDouble() || n.isFloat()) && !Double.isFinite(n.doubleValue())) {
             throw new MessageFormatException(reason, f, "must be an integer, got " + n.doubleValue());
         }
-        BigDecimal d = n.decimalValue();
+        // Decide on scale and digit count first: toBigIntegerExact of 1e999999 builds a million digits.
+        BigDecimal d = n.decimalValue().stripTrailingZeros();
+        if (d.scale() > 0) {
+            throw new MessageFormatException(reason, f, "must be an integer, got fractional " + show(d));
+        }
+        if ((long) d.precision() - d.scale() > 19) {
+            throw new MessageFormatException(reason, f, "integer " + show(d) + " is out of range");
+        }
         try {
-            BigInteger exact = d.toBigIntegerExact();
-            if (exact.bitLength() >= 64) {
-                throw new MessageFormatException(reason, f, "integer " + clip(d.toPlainString()) + " is out of range");
-            }
-            return exact.longValue();
+            return d.longValueExact();
         } catch (ArithmeticException e) {
-            throw new MessageFormatException(reason, f, "must be an integer, got fractional " + clip(d.toPlainString()));
+            throw new MessageFormatException(reason, f, "integer " + show(d) + " is out of range");
         }
     }
 
