@@ -1,0 +1,119 @@
+package dev.stockpipe.localstack;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One supervised child process (a stockpipe service started by {@code up}), with its own heap and its
+ * output in {@code logs/<name>.log}. Closing it stops it (SIGTERM, then SIGKILL after the grace period)
+ * together with anything it started, so {@code up} never leaves a process behind.
+ */
+public final class ServiceProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceProcess.class);
+
+    /** What to run: the command line, extra environment, where its output goes and how long it may take to stop. */
+    public record Spec(String name, List<String> command, Map<String, String> env, Path logFile, Duration stopGrace) {
+        public Spec {
+            Objects.requireNonNull(name, "name");
+            command = List.copyOf(command);
+            env = Map.copyOf(env);
+            Objects.requireNonNull(logFile, "logFile");
+            Objects.requireNonNull(stopGrace, "stopGrace");
+        }
+
+        /**
+         * A deployable module started as {@code java -Xmx<heap> -cp <module>/target/classes:<classpath.txt> main}
+         * (the classpath file is written by the root pom's write-classpath execution at package).
+         */
+        public static Spec javaModule(String name, Path moduleDir, String mainClass, String heap,
+                                      Map<String, String> env, Path logDir, List<String> args) {
+            Path cpFile = moduleDir.resolve("target/classpath.txt");
+            String deps;
+            try {
+                deps = Files.readString(cpFile).trim();
+            } catch (IOException e) {
+                throw new LocalStackException(name + ": cannot read " + cpFile + " (" + e.getMessage()
+                        + "): build it with `mvn -q -B install -DskipTests`");
+            }
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-cp",
+                    moduleDir.resolve("target/classes") + File.pathSeparator + deps, mainClass));
+            cmd.addAll(args);
+            return new Spec(name, cmd, env, logDir.resolve(name + ".log"), Duration.ofSeconds(20));
+        }
+    }
+
+    private final Spec spec;
+    private final Process process;
+
+    private ServiceProcess(Spec spec, Process process) {
+        this.spec = spec;
+        this.process = process;
+    }
+
+    public static ServiceProcess start(Spec spec) {
+        try {
+            Files.createDirectories(spec.logFile().getParent());
+            ProcessBuilder pb = new ProcessBuilder(spec.command())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().putAll(spec.env());
+            Process p = pb.start();
+            LOG.info("{} started (pid {}), log {}", spec.name(), p.pid(), spec.logFile());
+            return new ServiceProcess(spec, p);
+        } catch (IOException e) {
+            throw new LocalStackException(spec.name() + " could not be started (" + e.getMessage() + ")", e);
+        }
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path logFile() {
+        return spec.logFile();
+    }
+
+    /** Stops the process and its descendants; returns once they are gone. */
+    @Override
+    public void close() {
+        List<ProcessHandle> children = process.descendants().toList();
+        Processes.stop(process.toHandle(), spec.stopGrace());
+        for (ProcessHandle child : children) {
+            Processes.stop(child, Duration.ofSeconds(5));
+        }
+        if (process.isAlive()) {
+            LOG.warn("{} (pid {}) is still alive after SIGKILL", spec.name(), process.pid());
+        } else {
+            LOG.info("{} stopped (pid {}, exit {})", spec.name(), process.pid(), exitValue());
+        }
+    }
+
+    private String exitValue() {
+        try {
+            return Integer.toString(process.waitFor(1, TimeUnit.SECONDS) ? process.exitValue() : -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+}
