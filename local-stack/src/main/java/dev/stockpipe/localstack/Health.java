@@ -96,6 +96,30 @@ public final class Health {
         return EmbeddedRedis.ping(host, port, timeoutMillis) ? Probe.ok("PONG") : Probe.down("no PONG from " + host + ":" + port);
     }
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+
+    /** GET url: healthy on 200. */
+    public static Probe http(String url, int timeoutMillis) {
+        try {
+            java.net.http.HttpResponse<String> r = get(url, timeoutMillis);
+            String body = r.body() == null ? "" : r.body().strip();
+            String shown = body.length() > 160 ? body.substring(0, 160) + "..." : body;
+            return r.statusCode() == 200 ? Probe.ok(shown) : Probe.down("HTTP " + r.statusCode() + " " + shown);
+        } catch (java.io.IOException e) {
+            return Probe.down("no answer: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Probe.down("interrupted");
+        }
+    }
+
+    public static java.net.http.HttpResponse<String> get(String url, int timeoutMillis) throws java.io.IOException, InterruptedException {
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(java.time.Duration.ofMillis(timeoutMillis)).GET().build();
+        return HTTP.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     private static Admin admin(String bootstrapServers, int timeoutMillis) {
         return Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,

@@ -87,14 +87,54 @@ public final class LocalStack implements AutoCloseable {
         List<String> order = List.of(StackState.KAFKA, StackState.POSTGRES, StackState.REDIS);
         List<StackState.Part> sorted = new ArrayList<>(parts);
         sorted.sort(java.util.Comparator.comparingInt(p -> order.indexOf(p.name())));
-        return new StackState(ProcessHandle.current().pid(), startedAt.toString(), cfg.home().toString(), sorted);
+        List<StackState.Service> svc = new ArrayList<>();
+        for (ServiceDef d : ServiceDef.ALL) {
+            if (services.containsKey(d.name())) {
+                svc.add(services.get(d.name()));
+            }
+        }
+        return new StackState(ProcessHandle.current().pid(), startedAt.toString(), cfg.home().toString(), sorted, svc);
     }
 
-    /** Adds a child service; it is stopped before the parts it depends on. */
+    /** Adds a child process; it is stopped before the parts it depends on. */
     public synchronized ServiceProcess supervise(ServiceProcess.Spec spec) {
         ServiceProcess p = ServiceProcess.start(spec);
         started.push(p);
         return p;
+    }
+
+    /** Adds a supervised (restarted on crash) service; it is stopped before everything started earlier. */
+    public synchronized SupervisedService supervise(ServiceProcess.Spec spec, RestartBackoff backoff,
+                                                    java.util.function.Consumer<SupervisedService.Snapshot> onChange) {
+        if (closed) {
+            throw new LocalStackException("stopping: " + spec.name() + " not started");
+        }
+        SupervisedService s = SupervisedService.start(spec, backoff, out, onChange);
+        started.push(s);
+        return s;
+    }
+
+    private final java.util.Map<String, StackState.Service> services = new java.util.HashMap<>();
+
+    /** Records (or replaces) what state.json says about a service, and writes the state. */
+    public void putService(StackState.Service service) {
+        StackState s;
+        synchronized (this) {
+            if (closed) {
+                return; // the hook is deleting state.json: do not write it again
+            }
+            services.put(service.name(), service);
+            s = state();
+        }
+        onProgress.accept(s);
+    }
+
+    public synchronized java.util.Optional<StackState.Service> service(String name) {
+        return java.util.Optional.ofNullable(services.get(name));
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
     }
 
     private void startKafka() {

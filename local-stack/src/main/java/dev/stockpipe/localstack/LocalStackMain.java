@@ -78,6 +78,7 @@ public final class LocalStackMain implements Callable<Integer> {
         PrintStream out;
         PrintStream err;
         LocalStackConfig cfg;
+        ServicesConfig services;
 
         void init(Map<String, String> env, PrintStream out, PrintStream err) {
             this.env = env;
@@ -87,10 +88,19 @@ public final class LocalStackMain implements Callable<Integer> {
 
         @Override
         public final Integer call() {
+            List<String> problems = new java.util.ArrayList<>();
             try {
                 cfg = LocalStackConfig.fromEnv(env);
             } catch (LocalStackConfig.ConfigException e) {
-                for (String problem : e.problems()) {
+                problems.addAll(e.problems());
+            }
+            try {
+                services = ServicesConfig.fromEnv(env);
+            } catch (LocalStackConfig.ConfigException e) {
+                problems.addAll(e.problems());
+            }
+            if (!problems.isEmpty()) {
+                for (String problem : problems) {
                     err.println("stockpipe: invalid configuration: " + problem);
                 }
                 return EXIT_CONFIG;
@@ -147,6 +157,8 @@ public final class LocalStackMain implements Callable<Integer> {
                 }
                 out.println("stockpipe: wiped data under " + cfg.home());
             }
+            long t0 = System.nanoTime();
+            Map<String, Integer> servicePorts = Pipeline.planPorts(services, cfg.bindHost(), out);
             LocalStack stack = new LocalStack(cfg, out);
             CountDownLatch stopped = new CountDownLatch(1);
             ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -170,18 +182,37 @@ public final class LocalStackMain implements Callable<Integer> {
             }, "stockpipe-shutdown"));
 
             StackState state;
+            List<String> summary;
             try {
                 state = stack.start(partial -> partial.write(cfg.stateFile()));
-            } catch (RuntimeException e) {
+                summary = new Pipeline(stack, cfg, services, env, out, servicePorts).start(state, t0);
+                state = stack.state();
+            } catch (RuntimeException | Error e) {
+                // An Error too (e.g. a class file replaced by a rebuild under a running up): the broker's
+                // non-daemon threads would otherwise keep a half-started stack alive.
+                if (stack.isClosed()) {
+                    awaitQuietly(stopped); // Ctrl-C during start: the hook is stopping everything
+                    return 0;
+                }
                 // Stop what did start now, not only from the hook: run() may be called in-process.
                 stack.close();
                 Files.deleteIfExists(cfg.stateFile());
                 throw e;
             }
+            if (stack.isClosed()) {
+                awaitQuietly(stopped);
+                return 0;
+            }
             state.write(cfg.stateFile());
             Files.writeString(cfg.home().resolve("stack.env"), state.toEnvFile());
-            out.println("stockpipe: up (pid " + state.pid() + "); state in " + cfg.stateFile()
-                    + ", env in " + cfg.home().resolve("stack.env") + "; Ctrl-C or `./stockpipe down` stops it");
+            if (!summary.isEmpty()) {
+                out.println("stockpipe: services (logs in " + cfg.logDir() + ", `./stockpipe status`, `./stockpipe logs <service>`):");
+                summary.forEach(out::println);
+            }
+            out.printf("stockpipe: up in %.1f s (pid %d); state in %s, env in %s; Ctrl-C or `./stockpipe down` stops it%n",
+                    (System.nanoTime() - t0) / 1e9, state.pid(), cfg.stateFile(), cfg.home().resolve("stack.env"));
+            state.service(ServiceDef.WS_RELAY).filter(StackState.Service::started).ifPresent(r ->
+                    out.println("open http://localhost:" + r.port()));
             monitor.scheduleWithFixedDelay(new Monitor(state, cfg, out), 10, 10, TimeUnit.SECONDS);
             try {
                 stopped.await();
@@ -189,6 +220,14 @@ public final class LocalStackMain implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
             return 0;
+        }
+
+        private static void awaitQuietly(CountDownLatch latch) {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private static void deleteTree(Path dir) throws IOException {
@@ -232,6 +271,11 @@ public final class LocalStackMain implements Callable<Integer> {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Connect to each part of the running stack and report its health (exit 0 = all healthy, 3 = not up).")
     static final class Status extends Base {
+        @Option(names = "--no-rates", description = "Skip the message rates (they take two /metrics samples 1 s apart).")
+        boolean noRates;
+
+        boolean rates = true;
+
         @Override
         String name() {
             return "status";
@@ -239,6 +283,7 @@ public final class LocalStackMain implements Callable<Integer> {
 
         @Override
         int run() {
+            rates = !noRates;
             Optional<StackState> state = StackState.read(cfg.stateFile());
             if (state.isEmpty()) {
                 out.println("stockpipe is not up (no " + cfg.stateFile() + "); start it with `./stockpipe up`");
@@ -252,16 +297,17 @@ public final class LocalStackMain implements Callable<Integer> {
             for (StackState.Part part : s.parts()) {
                 Health.Probe probe = probe(part, cfg);
                 allHealthy &= probe.healthy();
-                out.printf("  %-10s %-8s %-45s %s, %s%n", part.name(), probe.healthy() ? "healthy" : "DOWN",
+                out.printf("  %-18s %-8s %-45s %s, %s%n", part.name(), probe.healthy() ? "healthy" : "DOWN",
                         part.endpoint(), part.mode(), probe.detail());
             }
+            allHealthy &= StatusReport.print(s, cfg, out, rates);
             return allHealthy ? 0 : EXIT_FAILURE;
         }
 
         static Health.Probe probe(StackState.Part part, LocalStackConfig cfg) {
             switch (part.name()) {
                 case StackState.KAFKA:
-                    return Health.kafka(part.endpoint(), 5000);
+                    return Health.kafka(part.endpoint(), 15_000); // a loaded 2-core machine needs the margin
                 case StackState.POSTGRES:
                     return Health.postgres(part.host(), part.port(), part.database(), part.user(), cfg.postgresPassword(), 5);
                 case StackState.REDIS:
@@ -312,6 +358,16 @@ public final class LocalStackMain implements Callable<Integer> {
         /** Stops child processes recorded in the state that outlived their up (e.g. after kill -9). */
         static boolean stopLeftovers(StackState s, PrintStream out) {
             boolean clean = true;
+            // Services first (reverse start order), as up would have stopped them.
+            List<StackState.Service> services = new java.util.ArrayList<>(s.services());
+            java.util.Collections.reverse(services);
+            for (StackState.Service svc : services) {
+                Optional<ProcessHandle> leftover = Processes.find(svc.pid(), "java", svc.mainClass());
+                if (leftover.isPresent()) {
+                    out.println("stockpipe: stopping leftover " + svc.name() + " (pid " + svc.pid() + ")");
+                    clean &= Processes.stop(leftover.get(), Duration.ofSeconds(20));
+                }
+            }
             for (StackState.Part part : s.parts()) {
                 if (!part.embedded() || part.pid() <= 0 || part.pid() == s.pid()) {
                     continue;

@@ -19,6 +19,19 @@ import org.slf4j.LoggerFactory;
 final class Logs {
     private Logs() {}
 
+    /**
+     * The embedded broker logs clients' protocol errors (a producer's fenced epoch, a bad sequence) at ERROR;
+     * they are the clients' to handle and would bury the ready lines, so they go to the file only.
+     */
+    private static final ch.qos.logback.core.filter.Filter<ILoggingEvent> BROKER_INTERNALS = new ch.qos.logback.core.filter.Filter<>() {
+        @Override
+        public ch.qos.logback.core.spi.FilterReply decide(ILoggingEvent event) {
+            String n = event.getLoggerName();
+            return n.startsWith("kafka.") || n.startsWith("org.apache.kafka.") || n.startsWith("state.change")
+                    ? ch.qos.logback.core.spi.FilterReply.DENY : ch.qos.logback.core.spi.FilterReply.NEUTRAL;
+        }
+    };
+
     static void toFile(Path file) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext)) {
             return;
@@ -34,6 +47,7 @@ final class Logs {
             errorsOnly.setLevel(Level.ERROR.levelStr);
             errorsOnly.start();
             a.addFilter(errorsOnly);
+            a.addFilter(BROKER_INTERNALS);
         }
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(ctx);

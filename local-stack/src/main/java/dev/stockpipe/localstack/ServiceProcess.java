@@ -37,6 +37,12 @@ public final class ServiceProcess implements AutoCloseable {
          */
         public static Spec javaModule(String name, Path moduleDir, String mainClass, String heap,
                                       Map<String, String> env, Path logDir, List<String> args) {
+            return javaModule(name, moduleDir, mainClass, heap, List.of(), env, logDir, args);
+        }
+
+        /** As above, with extra JVM options (e.g. -XX:TieredStopAtLevel=1 for short-lived commands). */
+        public static Spec javaModule(String name, Path moduleDir, String mainClass, String heap, List<String> jvmOptions,
+                                      Map<String, String> env, Path logDir, List<String> args) {
             Path cpFile = moduleDir.resolve("target/classpath.txt");
             String deps;
             try {
@@ -46,8 +52,9 @@ public final class ServiceProcess implements AutoCloseable {
                         + "): build it with `mvn -q -B install -DskipTests`");
             }
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-cp",
-                    moduleDir.resolve("target/classes") + File.pathSeparator + deps, mainClass));
+            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC"));
+            cmd.addAll(jvmOptions);
+            cmd.addAll(List.of("-cp", moduleDir.resolve("target/classes") + File.pathSeparator + deps, mainClass));
             cmd.addAll(args);
             return new Spec(name, cmd, env, logDir.resolve(name + ".log"), Duration.ofSeconds(20));
         }
@@ -91,6 +98,17 @@ public final class ServiceProcess implements AutoCloseable {
 
     public Path logFile() {
         return spec.logFile();
+    }
+
+    /** Blocks until the process exits; returns its exit code. */
+    public int waitFor() throws InterruptedException {
+        return process.waitFor();
+    }
+
+    /** Waits at most timeout; the exit code, or empty if it is still running. */
+    public java.util.OptionalInt waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
     }
 
     /** Stops the process and its descendants; returns once they are gone. */

@@ -17,7 +17,7 @@ import java.util.Optional;
  *
  * @param pid the {@code up} process (which also runs the embedded Kafka broker)
  */
-public record StackState(long pid, String startedAt, String home, List<Part> parts) {
+public record StackState(long pid, String startedAt, String home, List<Part> parts, List<Service> services) {
 
     public static final String KAFKA = "Kafka";
     public static final String POSTGRES = "PostgreSQL";
@@ -26,6 +26,34 @@ public record StackState(long pid, String startedAt, String home, List<Part> par
     public StackState {
         Objects.requireNonNull(parts, "parts");
         parts = List.copyOf(parts);
+        // A state file from before services were supervised has none.
+        services = services == null ? List.of() : List.copyOf(services);
+    }
+
+    public StackState(long pid, String startedAt, String home, List<Part> parts) {
+        this(pid, startedAt, home, parts, List.of());
+    }
+
+    /**
+     * One stockpipe service process.
+     *
+     * @param state "running", "restarting", "starting", "not ready", "stopped", or "skipped" / "not built" (never started)
+     * @param url its base URL (http://host:port), null when skipped
+     * @param lastExit how it last exited on its own (crash), null if never
+     */
+    public record Service(String name, String mainClass, String heap, int port, String url, long pid, String state,
+                          int restarts, String lastExit, String log, String note) {
+        public boolean started() {
+            return pid > 0;
+        }
+
+        Service with(long pid, String state, int restarts, String lastExit) {
+            return new Service(name, mainClass, heap, port, url, pid, state, restarts, lastExit, log, note);
+        }
+    }
+
+    public Optional<Service> service(String name) {
+        return services.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     /**
@@ -91,6 +119,21 @@ public record StackState(long pid, String startedAt, String home, List<Part> par
                 .append("export POSTGRES_USER=").append(p.user()).append('\n'));
         part(REDIS).ifPresent(p -> sb.append("export REDIS_HOST=").append(p.host()).append('\n')
                 .append("export REDIS_PORT=").append(p.port()).append('\n'));
+        for (Service s : services) {
+            if (s.url() == null) {
+                continue;
+            }
+            ServiceDef.byName(s.name()).ifPresent(d -> sb.append("export ").append(d.portVariable()).append('=').append(s.port()).append('\n'));
+            if (ServiceDef.CONNECT.equals(s.name())) {
+                sb.append("export CONNECT_URL=").append(s.url()).append('\n');
+            }
+            if (ServiceDef.BARS_QUERY.equals(s.name())) {
+                sb.append("export BARS_API_URL=").append(s.url()).append('\n');
+            }
+            if (ServiceDef.ALPACA_SIM.equals(s.name())) {
+                sb.append("export ALPACA_DATA_REST_URL=").append(s.url()).append('\n');
+            }
+        }
         return sb.toString();
     }
 }

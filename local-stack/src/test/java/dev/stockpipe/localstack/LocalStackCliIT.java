@@ -165,6 +165,7 @@ class LocalStackCliIT {
     private static Map<String, String> env(Path home) {
         Map<String, String> env = new HashMap<>();
         env.put("STOCKPIPE_HOME", home.toString());
+        env.put("STOCKPIPE_SERVICES", "none"); // infrastructure only: the services are tested by e2e PipelineIT
         env.put("KAFKA_PORT", Integer.toString(FreePorts.pick()));
         env.put("POSTGRES_PORT", Integer.toString(FreePorts.pick()));
         env.put("REDIS_PORT", Integer.toString(FreePorts.pick()));
