@@ -31,7 +31,10 @@ public record RelayConfig(
         int clientInFlight,
         Duration maxConflation,
         int maxClients,
-        Set<String> allowedOrigins) {
+        Set<String> allowedOrigins,
+        Duration sioPingInterval,
+        Duration sioPingTimeout,
+        int sioMaxPayload) {
 
     public static final String BIND_HOST = "BIND_HOST";
     public static final String BIND_HOST_DEFAULT = "127.0.0.1";
@@ -67,6 +70,12 @@ public record RelayConfig(
     public static final int RELAY_MAX_CLIENTS_DEFAULT = 5000;
     public static final String RELAY_ALLOWED_ORIGINS = "RELAY_ALLOWED_ORIGINS";
     public static final String RELAY_ALLOWED_ORIGINS_DEFAULT = "*";
+    public static final String RELAY_SIO_PING_INTERVAL_MS = "RELAY_SIO_PING_INTERVAL_MS";
+    public static final int RELAY_SIO_PING_INTERVAL_MS_DEFAULT = 25_000;
+    public static final String RELAY_SIO_PING_TIMEOUT_MS = "RELAY_SIO_PING_TIMEOUT_MS";
+    public static final int RELAY_SIO_PING_TIMEOUT_MS_DEFAULT = 20_000;
+    public static final String RELAY_SIO_MAX_PAYLOAD = "RELAY_SIO_MAX_PAYLOAD";
+    public static final int RELAY_SIO_MAX_PAYLOAD_DEFAULT = 100_000;
 
     /** Variable → one-line doc with its default. */
     public static final Map<String, String> DOCS = docs();
@@ -89,6 +98,9 @@ public record RelayConfig(
         d.put(RELAY_MAX_CONFLATION_MS, "a client conflating longer than this is closed as too slow (default " + RELAY_MAX_CONFLATION_MS_DEFAULT + ")");
         d.put(RELAY_MAX_CLIENTS, "WebSocket clients at once; more are refused (default " + RELAY_MAX_CLIENTS_DEFAULT + ")");
         d.put(RELAY_ALLOWED_ORIGINS, "comma list of allowed browser Origins, * = any (default " + RELAY_ALLOWED_ORIGINS_DEFAULT + ")");
+        d.put(RELAY_SIO_PING_INTERVAL_MS, "Socket.IO (Engine.IO) ping interval (default " + RELAY_SIO_PING_INTERVAL_MS_DEFAULT + ")");
+        d.put(RELAY_SIO_PING_TIMEOUT_MS, "Socket.IO session closed when a ping is not answered within this (default " + RELAY_SIO_PING_TIMEOUT_MS_DEFAULT + ")");
+        d.put(RELAY_SIO_MAX_PAYLOAD, "max bytes of one Socket.IO polling POST or packet from a client (default " + RELAY_SIO_MAX_PAYLOAD_DEFAULT + ")");
         return Map.copyOf(d);
     }
 
@@ -125,6 +137,9 @@ public record RelayConfig(
         int conflationMs = r.integer(RELAY_MAX_CONFLATION_MS, RELAY_MAX_CONFLATION_MS_DEFAULT, 1, 3_600_000);
         int maxClients = r.integer(RELAY_MAX_CLIENTS, RELAY_MAX_CLIENTS_DEFAULT, 1, 1_000_000);
         String origins = r.string(RELAY_ALLOWED_ORIGINS, RELAY_ALLOWED_ORIGINS_DEFAULT);
+        int pingInterval = r.integer(RELAY_SIO_PING_INTERVAL_MS, RELAY_SIO_PING_INTERVAL_MS_DEFAULT, 100, 3_600_000);
+        int pingTimeout = r.integer(RELAY_SIO_PING_TIMEOUT_MS, RELAY_SIO_PING_TIMEOUT_MS_DEFAULT, 100, 3_600_000);
+        int maxPayload = r.integer(RELAY_SIO_MAX_PAYLOAD, RELAY_SIO_MAX_PAYLOAD_DEFAULT, 1024, HARD_MAX_FRAME_BYTES);
         if (flood < rate) {
             r.problems.add(RELAY_FLOOD_CLOSE_MSGS_PER_SEC + "=" + flood + " < " + RELAY_MAX_CLIENT_MSGS_PER_SEC + "=" + rate);
         }
@@ -134,7 +149,7 @@ public record RelayConfig(
         Set<String> allowed = Set.of(origins.split("\\s*,\\s*"));
         return new RelayConfig(bindHost, port, redisHost, redisPort, channel, bars, Duration.ofMillis(timeoutMs),
                 maxSymbols, maxBytes, rate, flood, queue, inFlight, Duration.ofMillis(conflationMs), maxClients,
-                allowed);
+                allowed, Duration.ofMillis(pingInterval), Duration.ofMillis(pingTimeout), maxPayload);
     }
 
     /** The hash holding the latest trade per symbol, for snapshots on subscribe. */
@@ -151,7 +166,8 @@ public record RelayConfig(
     public RelayConfig withPort(int newPort) {
         return new RelayConfig(bindHost, newPort, redisHost, redisPort, redisChannel, barsApiUrl, proxyTimeout,
                 maxSymbolsPerClient, maxMessageBytes, maxClientMessagesPerSecond, floodCloseMessagesPerSecond,
-                clientQueueSize, clientInFlight, maxConflation, maxClients, allowedOrigins);
+                clientQueueSize, clientInFlight, maxConflation, maxClients, allowedOrigins, sioPingInterval,
+                sioPingTimeout, sioMaxPayload);
     }
 
     private static final class Reader {

@@ -4,6 +4,7 @@ import dev.stockpipe.relay.core.ClientProtocol;
 import dev.stockpipe.relay.core.CloseCodes;
 import dev.stockpipe.relay.core.FanOut;
 import dev.stockpipe.relay.core.RelayMetrics;
+import dev.stockpipe.relay.socketio.SocketIoServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.ApplicationContext;
@@ -35,6 +36,7 @@ public final class RelayServer implements AutoCloseable {
     private final RelayMetrics metrics;
     private final RedisPriceSubscriber redis;
     private final EmbeddedServer server;
+    private final SocketIoServer sio;
     private volatile boolean closed;
 
     private RelayServer(RelayConfig config) {
@@ -62,6 +64,7 @@ public final class RelayServer implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::summary, 60, 60, TimeUnit.SECONDS);
         closeables.push(sweeper::shutdownNow);
 
+        sio = new SocketIoServer(config, fanOut, protocol, metrics, System::nanoTime);
         OpenSessions openSessions = new OpenSessions();
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("micronaut.server.host", config.bindHost());
@@ -69,6 +72,9 @@ public final class RelayServer implements AutoCloseable {
         // Micronaut refuses cross-origin requests to a loopback server unless CORS names the origins; PriceSocket
         // then applies RELAY_ALLOWED_ORIGINS itself, with a readable close reason.
         props.put("micronaut.server.cors.enabled", true);
+        // the relay takes no uploads: the largest request body is a Socket.IO polling POST (larger ones up to
+        // this size get Engine.IO's own 413 and end their session; beyond it Micronaut answers 413 itself)
+        props.put("micronaut.server.max-request-size", Math.max(2L * config.sioMaxPayload(), 1L << 20));
         if (config.allowedOrigins().contains("*")) {
             props.put("micronaut.server.cors.configurations.web.allowed-origins-regex", ".*");
         } else {
@@ -78,11 +84,12 @@ public final class RelayServer implements AutoCloseable {
                 .deduceEnvironment(false)
                 .banner(false)
                 .properties(props)
-                .singletons(config, metrics, registry, fanOut, protocol, redis, proxy, openSessions)
+                .singletons(config, metrics, registry, fanOut, protocol, redis, proxy, openSessions, sio)
                 .start();
         closeables.push(ctx::close);
         server = ctx.getBean(EmbeddedServer.class);
         server.start();
+        closeables.push(sio); // sessions without a socket yet, after the clients below were told why
         // clients first: they get a readable close reason before the server goes away
         closeables.push(() -> {
             fanOut.closeAll(CloseCodes.GOING_AWAY, "relay shutting down");
@@ -91,7 +98,7 @@ public final class RelayServer implements AutoCloseable {
                         openSessions.count());
             }
         });
-        LOG.info("ws-relay listening on http://{}:{} (WebSocket /ws, page /, proxy /api/bars -> {})",
+        LOG.info("ws-relay listening on http://{}:{} (WebSocket /ws, Socket.IO /socket.io/, page /, proxy /api/bars -> {})",
                 config.bindHost(), server.getPort(), config.barsApiUrl());
     }
 
@@ -126,6 +133,10 @@ public final class RelayServer implements AutoCloseable {
 
     public FanOut fanOut() {
         return fanOut;
+    }
+
+    public SocketIoServer socketIo() {
+        return sio;
     }
 
     public RelayMetrics metrics() {

@@ -74,10 +74,48 @@ public final class ClientProtocol {
         switch (action.asText()) {
             case "subscribe" -> symbols(c, root.get("symbols"), true);
             case "unsubscribe" -> symbols(c, root.get("symbols"), false);
-            case "ping" -> c.queue().offerControl(Outbound.control("{\"type\":\"pong\"}".getBytes()));
+            case "ping" -> c.queue().offerControl(Outbound.control("pong", "{\"type\":\"pong\"}".getBytes()));
             default -> error(c, "unknown_action", "unknown action '" + abbreviate(action.asText())
                     + "'; use subscribe or unsubscribe");
         }
+    }
+
+    /**
+     * A subscribe or unsubscribe from another transport (Socket.IO's {@code subscribe}/{@code unsubscribe}
+     * events, whose argument is {@code symbols}): the same rate limits, validation and replies as /ws.
+     *
+     * @return the reply queued for the client ({@code subscribed} or {@code error}), or null when the message
+     *         was not admitted (over the rate limit or flooding)
+     */
+    public Outbound onCommand(RelayClient c, String action, JsonNode symbols) {
+        if (!admit(c)) {
+            return null;
+        }
+        if (symbols == null || !(symbols.isTextual() || symbols.isArray())) {
+            return error(c, "invalid_symbol", "expected a symbol string or an array of symbol strings, got "
+                    + (symbols == null ? "nothing" : symbols.getNodeType().name().toLowerCase(Locale.ROOT)));
+        }
+        switch (action) {
+            case "subscribe":
+                return symbols(c, symbols, true);
+            case "unsubscribe":
+                return symbols(c, symbols, false);
+            default:
+                return error(c, "unknown_action", "unknown action '" + abbreviate(action) + "'");
+        }
+    }
+
+    /**
+     * Bad input a transport found before it reached this protocol (a malformed packet, an unknown event):
+     * counted against the client's rate like any message, answered with an {@code error} frame.
+     *
+     * @return the error frame queued, or null when the message was not admitted
+     */
+    public Outbound reject(RelayClient c, String code, String message) {
+        if (!admit(c)) {
+            return null;
+        }
+        return error(c, code, message);
     }
 
     /** A binary frame: the protocol is JSON text only. */
@@ -121,25 +159,22 @@ public final class ClientProtocol {
         }
     }
 
-    private void symbols(RelayClient c, JsonNode node, boolean subscribe) {
+    private Outbound symbols(RelayClient c, JsonNode node, boolean subscribe) {
         List<String> requested = new ArrayList<>();
         if (node != null && node.isTextual()) {
             requested.add(node.asText());
         } else if (node != null && node.isArray()) {
             if (node.size() > maxSymbols) {
-                error(c, "too_many_symbols", "at most " + maxSymbols + " symbols per client, got " + node.size());
-                return;
+                return error(c, "too_many_symbols", "at most " + maxSymbols + " symbols per client, got " + node.size());
             }
             for (JsonNode n : node) {
                 if (!n.isTextual()) {
-                    error(c, "invalid_symbol", "symbols must be strings");
-                    return;
+                    return error(c, "invalid_symbol", "symbols must be strings");
                 }
                 requested.add(n.asText());
             }
         } else {
-            error(c, "bad_request", "missing field symbols: an array of symbols, or \"*\" for all");
-            return;
+            return error(c, "bad_request", "missing field symbols: an array of symbols, or \"*\" for all");
         }
         boolean all = false;
         Set<String> names = new LinkedHashSet<>();
@@ -150,24 +185,18 @@ public final class ClientProtocol {
             } else if (Symbols.isValid(s)) {
                 names.add(s);
             } else {
-                error(c, "invalid_symbol", "invalid symbol '" + abbreviate(raw) + "'; nothing changed");
-                return;
+                return error(c, "invalid_symbol", "invalid symbol '" + abbreviate(raw) + "'; nothing changed");
             }
         }
-        if (subscribe) {
-            subscribe(c, names, all);
-        } else {
-            unsubscribe(c, names, all);
-        }
+        return subscribe ? subscribe(c, names, all) : unsubscribe(c, names, all);
     }
 
-    private void subscribe(RelayClient c, Set<String> names, boolean all) {
+    private Outbound subscribe(RelayClient c, Set<String> names, boolean all) {
         Set<String> current = c.symbols();
         int after = current.size() + (int) names.stream().filter(s -> !current.contains(s)).count();
         if (after > maxSymbols) {
-            error(c, "too_many_symbols", "at most " + maxSymbols + " symbols per client; this would make " + after
-                    + "; nothing changed");
-            return;
+            return error(c, "too_many_symbols", "at most " + maxSymbols + " symbols per client; this would make "
+                    + after + "; nothing changed");
         }
         boolean newlyAll = all && !c.isWildcard();
         List<String> added = fanOut.subscribe(c, names);
@@ -177,7 +206,8 @@ public final class ClientProtocol {
         } else if (!added.isEmpty()) {
             c.queue().expectSnapshots(added);
         }
-        c.queue().offerControl(ControlFrames.subscribed(c.symbols(), c.isWildcard()));
+        Outbound reply = ControlFrames.subscribed(c.symbols(), c.isWildcard());
+        c.queue().offerControl(reply);
         if (newlyAll) {
             snapshots.allLatestTrades().whenComplete((map, err) -> {
                 if (err != null) {
@@ -203,9 +233,10 @@ public final class ClientProtocol {
                 c.queue().offerSnapshots(found, false);
             });
         }
+        return reply;
     }
 
-    private void unsubscribe(RelayClient c, Set<String> names, boolean all) {
+    private Outbound unsubscribe(RelayClient c, Set<String> names, boolean all) {
         if (all) {
             fanOut.unsubscribeAll(c);
             c.queue().cancelAllSnapshots();
@@ -213,7 +244,9 @@ public final class ClientProtocol {
             List<String> removed = fanOut.unsubscribe(c, names);
             c.queue().cancelSnapshots(removed);
         }
-        c.queue().offerControl(ControlFrames.subscribed(c.symbols(), c.isWildcard()));
+        Outbound reply = ControlFrames.subscribed(c.symbols(), c.isWildcard());
+        c.queue().offerControl(reply);
+        return reply;
     }
 
     private List<Outbound> parse(Map<String, byte[]> map) {
@@ -240,10 +273,12 @@ public final class ClientProtocol {
         }
     }
 
-    private void error(RelayClient c, String code, String message) {
+    private Outbound error(RelayClient c, String code, String message) {
         metrics.clientError(code);
         LOG.debug("{}: error {}: {}", c, code, message);
-        c.queue().offerControl(ControlFrames.error(code, message));
+        Outbound e = ControlFrames.error(code, message);
+        c.queue().offerControl(e);
+        return e;
     }
 
     private static String abbreviate(String s) {

@@ -27,6 +27,14 @@ import java.util.function.LongSupplier;
  * thread at a time calls the sink (the {@code pumping} flag), so frames reach it in queue order.
  */
 public final class ClientQueue {
+    /**
+     * Batches handed to the sink and not yet written. Two keep the socket busy (one being written, one
+     * waiting); events arriving meanwhile gather here and go out together as the next batch, with one write
+     * task and one flush. Without this bound every event became its own batch whenever a single in-flight slot
+     * freed up, so under load the relay paid a task, a flush and a syscall per event per client.
+     */
+    static final int MAX_BATCHES_IN_FLIGHT = 2;
+
     private final ClientSink sink;
     private final int maxQueued;
     private final int maxInFlight;
@@ -39,6 +47,7 @@ public final class ClientQueue {
     private LinkedHashMap<Object, Outbound> conflated;
     private long conflatingSinceNanos;
     private int inFlight;
+    private int batchesInFlight;
     private boolean pumping;
     private boolean closed;
     private long conflatedTotal;
@@ -219,7 +228,7 @@ public final class ClientQueue {
                 } else if (pumping) {
                     return; // the thread that pumps will see our work when it re-checks
                 }
-                if (closed || inFlight >= maxInFlight) {
+                if (closed || inFlight >= maxInFlight || batchesInFlight >= MAX_BATCHES_IN_FLIGHT) {
                     return;
                 }
                 int room = maxInFlight - inFlight;
@@ -232,6 +241,7 @@ public final class ClientQueue {
                     return;
                 }
                 inFlight += batch.size();
+                batchesInFlight++;
                 pumping = true;
                 owner = true;
             }
@@ -249,6 +259,7 @@ public final class ClientQueue {
         if (err != null) {
             synchronized (this) {
                 inFlight -= batch.size();
+                batchesInFlight--;
             }
             overflow.giveUp("write failed", err);
             return;
@@ -259,8 +270,30 @@ public final class ClientQueue {
         }
         synchronized (this) {
             inFlight -= batch.size();
+            batchesInFlight--;
         }
         pump();
+    }
+
+    /**
+     * Stops sending like {@link #close}, but returns the control frames still queued (the error that explains a
+     * flooding close, say), in order, so the caller can hand them to the sink ahead of its close.
+     */
+    public List<Outbound> closeKeepingControl() {
+        List<Outbound> control = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return control;
+            }
+            Iterable<Outbound> pending = conflated != null ? conflated.values() : queue;
+            for (Outbound o : pending) {
+                if (o.isControl()) {
+                    control.add(o);
+                }
+            }
+        }
+        close();
+        return control;
     }
 
     /** Stops sending and drops whatever is queued; idempotent. */

@@ -28,7 +28,7 @@ public final class ControlFrames {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Outbound.control(out.toByteArray());
+        return Outbound.control("subscribed", out.toByteArray());
     }
 
     public static Outbound error(String code, String message) {
@@ -42,6 +42,6 @@ public final class ControlFrames {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Outbound.control(out.toByteArray());
+        return Outbound.control("error", out.toByteArray());
     }
 }

@@ -85,9 +85,13 @@ public final class FanOut {
         } else {
             LOG.info("closing {}: {}", c, reason);
         }
-        c.queue().close();
+        // control frames still queued (the error explaining a flooding close) go out ahead of the close
+        List<Outbound> last = c.queue().closeKeepingControl();
         disconnect(c);
         try {
+            if (!last.isEmpty()) {
+                c.sink().sendBatch(last);
+            }
             c.sink().close(code, reason);
         } catch (RuntimeException e) {
             LOG.debug("close of {} failed", c, e);

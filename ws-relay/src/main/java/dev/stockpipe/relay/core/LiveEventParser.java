@@ -63,6 +63,6 @@ public final class LiveEventParser {
         String key = LiveEvents.TYPE_BAR.equals(type) && timeframe != null
                 ? type + ":" + symbol + ":" + timeframe
                 : type + ":" + symbol;
-        return new Outbound(key, symbol, trade, json, relayReceivedNanos, receivedAt);
+        return new Outbound(key, symbol, trade, json, relayReceivedNanos, receivedAt, type);
     }
 }

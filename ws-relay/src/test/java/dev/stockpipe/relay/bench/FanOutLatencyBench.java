@@ -21,13 +21,16 @@ import org.HdrHistogram.Recorder;
 /**
  * Flow-A fan-out latency: Redis PUBLISH (nanoTime stamped into the event) → JDK WebSocket client receive, for
  * N clients subscribed to every symbol, at a paced publish rate. Warm-up, then HdrHistogram percentiles. Not a
- * test (never run by mvn test/verify). Args: rate/s, clients, seconds (defaults 10000 100 20).
+ * test (never run by mvn test/verify). Args: rate/s, clients, seconds, transport (defaults 10000 100 20 ws);
+ * transport {@code sio} connects the same JDK WebSocket clients to /socket.io/ (Engine.IO WebSocket-only,
+ * speaking the protocol by hand: "40", {@code 42["subscribe","*"]}, pong on each ping).
  */
 public final class FanOutLatencyBench {
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        boolean sio = args.length > 3 && args[3].equals("sio");
         int warmupSeconds = 5;
         String[] symbols = {"AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "TSLA", "META", "SPY", "QQQ", "IBM"};
         Recorder recorder = new Recorder(3);
@@ -41,7 +44,9 @@ public final class FanOutLatencyBench {
             HttpClient http = HttpClient.newHttpClient();
             List<WebSocket> sockets = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
-                WebSocket ws = http.newWebSocketBuilder().buildAsync(relay.wsUri(), new WebSocket.Listener() {
+                java.net.URI uri = sio ? java.net.URI.create(relay.wsUri().toString()
+                        .replace("/ws", "/socket.io/?EIO=4&transport=websocket")) : relay.wsUri();
+                WebSocket ws = http.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
                     final StringBuilder partial = new StringBuilder();
 
                     @Override
@@ -56,13 +61,21 @@ public final class FanOutLatencyBench {
                                 recorder.recordValue(Math.max(0, now - sent));
                                 received.incrementAndGet();
                             }
+                            if (sio && partial.length() == 1 && partial.charAt(0) == '2') {
+                                w.sendText("3", true); // Engine.IO pong
+                            }
                             partial.setLength(0);
                         }
                         w.request(1);
                         return null;
                     }
                 }).join();
-                ws.sendText("{\"action\":\"subscribe\",\"symbols\":[\"*\"]}", true).join();
+                if (sio) {
+                    ws.sendText("40", true).join();
+                    ws.sendText("42[\"subscribe\",\"*\"]", true).join();
+                } else {
+                    ws.sendText("{\"action\":\"subscribe\",\"symbols\":[\"*\"]}", true).join();
+                }
                 sockets.add(ws);
             }
             while (relay.fanOut().clientCount() < clients) {
@@ -93,6 +106,7 @@ public final class FanOutLatencyBench {
                 Thread.sleep(2000);
                 measured = recorder.getIntervalHistogram();
                 double elapsed = (System.nanoTime() - start) / 1e9;
+                System.out.printf("transport=%s ", sio ? "socket.io" : "ws");
                 System.out.printf("rate=%d trades/s clients=%d measured=%ds frames received=%d (expected %d) "
                                 + "conflated=%d dropped_clients=%d heap_used=%dMB%n", rate, clients, seconds,
                         received.get(), total * clients, (long) relay.metrics().conflatedCount(),

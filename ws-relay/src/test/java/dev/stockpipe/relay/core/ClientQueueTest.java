@@ -120,4 +120,34 @@ class ClientQueueTest {
         q.offerControl(ControlFrames.error("x", "y"));
         assertThat(sink.sent()).isEmpty();
     }
+
+    @Test
+    void shouldBatchEventsThatArriveWhileTwoBatchesAreOut() {
+        sink.hold = true;
+        ClientQueue q = queue(1000, 256, 100);
+        for (int i = 0; i < 50; i++) {
+            q.offerLive(Events.trade("AAPL", i));
+        }
+        // one event per batch for the first two, the other 48 wait and go out as one batch
+        assertThat(sink.sent()).hasSize(2);
+        assertThat(q.inFlight()).isEqualTo(2);
+        assertThat(q.queued()).isEqualTo(48);
+        sink.release();
+        assertThat(sink.sent()).hasSize(50);
+        assertThat(sink.sent()).extracting(Events::tradeId).isSorted();
+    }
+
+    @Test
+    void shouldHandBackQueuedControlFramesWhenClosedKeepingControl() {
+        sink.hold = true;
+        ClientQueue q = queue(1000, 256, 100);
+        q.offerLive(Events.trade("AAPL", 1));
+        q.offerLive(Events.trade("AAPL", 2));
+        q.offerLive(Events.trade("AAPL", 3));
+        q.offerControl(ControlFrames.error("rate_limited", "slow down"));
+        List<Outbound> last = q.closeKeepingControl();
+        assertThat(last).extracting(Outbound::event).containsExactly("error");
+        assertThat(q.isClosed()).isTrue();
+        assertThat(q.closeKeepingControl()).isEmpty();
+    }
 }
