@@ -116,13 +116,17 @@ public final class GapBackfill implements AutoCloseable {
         boolean complete = true;
         Instant earliest = gap.tradesFrom().values().stream().min(Instant::compareTo).orElse(gap.end());
         try {
+            Updates updates = new Updates();
             for (Map.Entry<Instant, List<String>> group : withTrades ? byStart(gap.tradesFrom()).entrySet()
                     : Map.<Instant, List<String>>of().entrySet()) {
                 for (List<String> chunk : chunks(group.getValue())) {
-                    trades[0] += rest.trades(chunk, group.getKey(), null,
-                            (symbol, obj) -> produce(tradesTopic, symbol, obj, session));
+                    trades[0] += rest.trades(chunk, group.getKey(), null, (symbol, obj) -> {
+                        produce(tradesTopic, symbol, obj, session);
+                        updates.accept(symbol, obj, session);
+                    });
                 }
             }
+            updates.finish(id);
             for (Map.Entry<Instant, List<String>> group : byStart(gap.barsFrom()).entrySet()) {
                 for (List<String> chunk : chunks(group.getValue())) {
                     bars[0] += rest.minuteBars(chunk, group.getKey(), null,
@@ -154,6 +158,73 @@ public final class GapBackfill implements AutoCloseable {
         }
         if (kafka.send(topic, symbol, value, KafkaPublisher.headers(EpochNanos.now(), feed, session, RecordHeaders.SOURCE_BACKFILL))) {
             metrics.backfillRecords(topic).increment();
+        }
+    }
+
+    /**
+     * REST marks trades a cancel or correction changed ({@code u}: canceled, incorrect, corrected) but streams-app
+     * learns of a change only from {@code x}/{@code c} messages; when the stream's message fell into the gap the
+     * change would be lost. So each canceled trade is followed by an {@code x}, and each incorrect trade, paired
+     * with the corrected one of the same symbol, exchange and time, by a {@code c} (duplicates of ones seen live
+     * are harmless: streams-app applies a change once).
+     */
+    private final class Updates {
+        private final Map<String, ObjectNode> incorrect = new java.util.HashMap<>();
+        private final Map<String, ObjectNode> corrected = new java.util.HashMap<>();
+
+        void accept(String symbol, ObjectNode t, String session) {
+            String mark = t.path("u").asText("");
+            if (mark.equals("canceled")) {
+                ObjectNode x = Json.MAPPER.createObjectNode();
+                x.put("T", "x");
+                x.put("S", symbol);
+                x.set("i", t.get("i"));
+                x.set("x", t.get("x"));
+                x.set("p", t.get("p"));
+                x.set("s", t.get("s"));
+                x.put("a", "C");
+                x.set("t", t.get("t"));
+                if (t.hasNonNull("z")) {
+                    x.set("z", t.get("z"));
+                }
+                produce(tradesTopic, symbol, x, session);
+            } else if (mark.equals("incorrect") || mark.equals("corrected")) {
+                String key = symbol + "|" + t.path("x").asText() + "|" + t.path("t").asText();
+                Map<String, ObjectNode> mine = mark.equals("incorrect") ? incorrect : corrected;
+                Map<String, ObjectNode> other = mark.equals("incorrect") ? corrected : incorrect;
+                ObjectNode pair = other.remove(key);
+                if (pair == null) {
+                    mine.put(key, t);
+                    return;
+                }
+                ObjectNode orig = mark.equals("incorrect") ? t : pair;
+                ObjectNode repl = mark.equals("incorrect") ? pair : t;
+                ObjectNode c = Json.MAPPER.createObjectNode();
+                c.put("T", "c");
+                c.put("S", symbol);
+                c.set("x", orig.get("x"));
+                c.set("oi", orig.get("i"));
+                c.set("op", orig.get("p"));
+                c.set("os", orig.get("s"));
+                c.set("oc", orig.get("c"));
+                c.set("ci", repl.get("i"));
+                c.set("cp", repl.get("p"));
+                c.set("cs", repl.get("s"));
+                c.set("cc", repl.get("c"));
+                c.set("t", orig.get("t"));
+                if (orig.hasNonNull("z")) {
+                    c.set("z", orig.get("z"));
+                }
+                produce(tradesTopic, symbol, c, session);
+            }
+        }
+
+        void finish(long id) {
+            if (!incorrect.isEmpty() || !corrected.isEmpty()) {
+                // Not pairable (e.g. one side outside the fetched range): the trades are there, the link is not.
+                log.warn("gap {}: {} incorrect and {} corrected trades without a partner; their correction is not replayed: {}",
+                        id, incorrect.size(), corrected.size(), incorrect.keySet());
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.stockpipe.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stockpipe.ingest.alpaca.EpochNanos;
 import dev.stockpipe.ingest.alpaca.HistoricalClient;
 import dev.stockpipe.ingest.alpaca.ReconnectPolicy;
 import dev.stockpipe.ingest.alpaca.StopSignal;
@@ -13,8 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +38,8 @@ public final class IngestBridge implements AutoCloseable {
     private final StreamClient client;
     private final HealthServer http;
     private final Thread repairer;
+    private final Thread resumer;
+    private final long startedAtNanos = EpochNanos.now();
 
     private IngestBridge(IngestConfig cfg) {
         this.cfg = cfg;
@@ -66,6 +72,8 @@ public final class IngestBridge implements AutoCloseable {
             }
         }, "loss-repair");
         repairer.setDaemon(true);
+        resumer = new Thread(this::resumeFromKafka, "startup-resume");
+        resumer.setDaemon(true);
         metrics.registry().gauge("ingest.connected", client, c -> c.connected() ? 1 : 0);
         metrics.registry().gauge("ingest.authenticated", client, c -> c.authenticated() ? 1 : 0);
         metrics.registry().gauge("ingest.subscribed", client, c -> c.subscribed() ? 1 : 0);
@@ -80,8 +88,50 @@ public final class IngestBridge implements AutoCloseable {
         IngestBridge b = new IngestBridge(cfg);
         b.redis.start();
         b.repairer.start();
+        if (cfg.backfillEnabled() && !cfg.startupBackfillMax().isZero()) {
+            b.resumer.start();
+        }
         b.client.start();
         return b;
+    }
+
+    /**
+     * Reads where a previous process stopped from the raw topics and hands it to the pipeline, which backfills it
+     * after the first subscription. Retries with capped backoff while the broker is unreachable; stops on shutdown.
+     */
+    private void resumeFromKafka() {
+        Duration wait = Duration.ofMillis(500);
+        while (!stop.stopped()) {
+            long began = System.nanoTime();
+            try (var consumer = StartupResume.consumer(cfg.kafkaBootstrapServers())) {
+                StartupResume.Result r = StartupResume.read(consumer, cfg.tradesRawTopic(), cfg.barsRawTopic(), cfg.symbols(),
+                        startedAtNanos, cfg.startupBackfillMax(), Duration.ofSeconds(30));
+                log.info("startup resume: read {} tail records in {} ms; last trade per symbol {}, last minute bar {}",
+                        r.recordsRead(), (System.nanoTime() - began) / 1_000_000, times(r.trades()), times(r.bars()));
+                pipeline.onStartupResume(r, startedAtNanos, cfg.startupBackfillMax());
+                return;
+            } catch (RuntimeException e) {
+                if (stop.stopped()) {
+                    return;
+                }
+                log.warn("startup resume: cannot read the raw topics' tails ({}); retrying in {} ms", e.toString(), wait.toMillis());
+            }
+            if (!stop.await(wait)) {
+                return;
+            }
+            wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
+        }
+    }
+
+    private static Map<String, Instant> times(Map<String, StartupResume.Point> points) {
+        Map<String, Instant> out = new TreeMap<>();
+        points.forEach((s, p) -> out.put(s, p.t()));
+        return out;
+    }
+
+    /** Where this process resumed from (read from Kafka at start-up); null until read. */
+    StartupResume.Result startupResume() {
+        return pipeline.startupResume();
     }
 
     public IngestMetrics metrics() {
@@ -127,6 +177,7 @@ public final class IngestBridge implements AutoCloseable {
     @Override
     public void close() {
         stop.stop();
+        resumer.interrupt();
         while (!closeables.isEmpty()) {
             AutoCloseable c = closeables.pop();
             try {

@@ -51,7 +51,8 @@ public record IngestConfig(
         boolean backfillEnabled,
         Duration backfillOverlap,
         int backfillPageLimit,
-        Duration backfillBarsRecheck) {
+        Duration backfillBarsRecheck,
+        Duration startupBackfillMax) {
 
     /** One environment variable: name, default ("" = unset) and what it does. */
     public record Var(String name, String defaultValue, String doc) {}
@@ -88,6 +89,7 @@ public record IngestConfig(
     public static final String INGEST_BACKFILL_OVERLAP = "INGEST_BACKFILL_OVERLAP";
     public static final String INGEST_BACKFILL_PAGE_LIMIT = "INGEST_BACKFILL_PAGE_LIMIT";
     public static final String INGEST_BACKFILL_BARS_RECHECK = "INGEST_BACKFILL_BARS_RECHECK";
+    public static final String INGEST_STARTUP_BACKFILL_MAX = "INGEST_STARTUP_BACKFILL_MAX";
 
     /** Every variable, in README order. */
     public static final List<Var> VARIABLES = List.of(
@@ -122,7 +124,8 @@ public record IngestConfig(
             new Var(INGEST_BACKFILL_ENABLED, "true", "fetch missed trades and minute bars from REST after a reconnect"),
             new Var(INGEST_BACKFILL_OVERLAP, "10s", "backfill starts this much before the last seen trade time: venues may report trades up to 10 s late"),
             new Var(INGEST_BACKFILL_PAGE_LIMIT, "10000", "REST page size (1..10000)"),
-            new Var(INGEST_BACKFILL_BARS_RECHECK, "60s", "fetch a gap's minute bars again this long after it (bars settle after the next :30); 0 = off"));
+            new Var(INGEST_BACKFILL_BARS_RECHECK, "60s", "fetch a gap's minute bars again this long after it (bars settle after the next :30); 0 = off"),
+            new Var(INGEST_STARTUP_BACKFILL_MAX, "1h", "at start-up, backfill what was missed while down (resume point read from the raw topics' tails), at most this far back; 0 = off"));
 
     public IngestConfig {
         symbols = List.copyOf(symbols);
@@ -176,7 +179,8 @@ public record IngestConfig(
                 r.duration(INGEST_LIMIT_WAIT, Duration.ZERO),
                 r.bool(INGEST_BACKFILL_ENABLED), r.duration(INGEST_BACKFILL_OVERLAP, Duration.ZERO),
                 (int) r.integer(INGEST_BACKFILL_PAGE_LIMIT, 1, 10_000),
-                r.duration(INGEST_BACKFILL_BARS_RECHECK, Duration.ZERO));
+                r.duration(INGEST_BACKFILL_BARS_RECHECK, Duration.ZERO),
+                r.duration(INGEST_STARTUP_BACKFILL_MAX, Duration.ZERO));
         if (c.reconnectBase != null && c.reconnectMax != null && c.reconnectBase.compareTo(c.reconnectMax) > 0) {
             r.problem(INGEST_RECONNECT_BASE + "=" + c.reconnectBase + " > " + INGEST_RECONNECT_MAX + "=" + c.reconnectMax);
         }
@@ -222,7 +226,7 @@ public record IngestConfig(
                 + ", silenceTimeout=" + silenceTimeout + ", handshakeTimeout=" + handshakeTimeout
                 + ", reconnect=" + reconnectBase + ".." + reconnectMax + ", limitWait=" + limitWait
                 + ", backfill=" + backfillEnabled + " overlap=" + backfillOverlap + " pageLimit=" + backfillPageLimit
-                + " barsRecheck=" + backfillBarsRecheck + "]";
+                + " barsRecheck=" + backfillBarsRecheck + " startupMax=" + startupBackfillMax + "]";
     }
 
     /** Collects problems instead of failing on the first one. */

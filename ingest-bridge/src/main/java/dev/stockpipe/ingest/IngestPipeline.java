@@ -58,6 +58,12 @@ public final class IngestPipeline implements StreamHandler {
     private final Map<String, Instant> lostSince = new ConcurrentHashMap<>();
     private volatile Instant firstSubscribedAt;
     private volatile Instant lastDownAt;
+    /** Where a previous process stopped (read from Kafka at start-up); backfilled once, after the first subscription. */
+    private StartupResume.Result resume;
+    private long startedAtNanos;
+    private Duration startupMax = Duration.ZERO;
+    private boolean subscribedOnce;
+    private boolean resumeSubmitted;
 
     public IngestPipeline(IngestConfig cfg, KafkaPublisher kafka, RedisPublisher redis, GapBackfill backfill,
                           IngestMetrics metrics, Clock clock) {
@@ -129,9 +135,94 @@ public final class IngestPipeline implements StreamHandler {
         if (firstSubscribedAt == null) {
             firstSubscribedAt = now;
         }
+        synchronized (this) {
+            subscribedOnce = true;
+        }
+        submitStartupGap();
         if (afterGap && backfillEnabled) {
             backfill.submit(gap("reconnect after " + (lastDownAt == null ? "disconnect" : "disconnect at " + lastDownAt), now));
         }
+    }
+
+    /** The resume points a previous process left in Kafka: backfilled right after the first subscription. */
+    void onStartupResume(StartupResume.Result result, long startedAtNanos, Duration max) {
+        synchronized (this) {
+            this.resume = result;
+            this.startedAtNanos = startedAtNanos;
+            this.startupMax = max;
+        }
+        submitStartupGap();
+    }
+
+    /** What start-up read from Kafka; null until read (or when start-up backfill is off). */
+    synchronized StartupResume.Result startupResume() {
+        return resume;
+    }
+
+    private void submitStartupGap() {
+        GapBackfill.Gap g;
+        synchronized (this) {
+            if (resumeSubmitted || resume == null || !subscribedOnce || !backfillEnabled) {
+                return;
+            }
+            resumeSubmitted = true;
+            g = startupGap(resume, startedAtNanos, startupMax, clock.instant());
+        }
+        if (g == null) {
+            log.info("startup resume: the raw topics hold nothing of {} from before this start: no backfill", symbols);
+            return;
+        }
+        backfill.submit(g);
+    }
+
+    /**
+     * The gap of the restart: trades from each symbol's last stored {@code t} minus the overlap, minute bars from its
+     * last stored bar (inclusive). When the previous process stopped more than {@code max} ago, only the last
+     * {@code max} (in the feed's time, estimated from the downtime on our clock) is fetched. A symbol Kafka knows
+     * nothing of starts with the earliest symbol that it knows (it was presumably subscribed as well). Null when the
+     * topics know no symbol at all (a first start).
+     */
+    GapBackfill.Gap startupGap(StartupResume.Result r, long startedAtNanos, Duration max, Instant end) {
+        Map<String, Instant> trades = new LinkedHashMap<>();
+        Map<String, Instant> bars = new LinkedHashMap<>();
+        for (String s : symbols) {
+            StartupResume.Point tp = r.trades().get(s);
+            if (tp != null) {
+                trades.put(s, latest(tp.t().minus(overlap), bounded(tp, startedAtNanos, max)));
+            }
+            StartupResume.Point bp = r.bars().get(s);
+            if (bp != null) {
+                bars.put(s, latest(bp.t(), bounded(bp, startedAtNanos, max)).truncatedTo(ChronoUnit.MINUTES));
+            }
+        }
+        Instant earliest = null;
+        for (Instant t : trades.values()) {
+            earliest = earliest == null || t.isBefore(earliest) ? t : earliest;
+        }
+        for (Instant t : bars.values()) {
+            earliest = earliest == null || t.isBefore(earliest) ? t : earliest;
+        }
+        if (earliest == null) {
+            return null;
+        }
+        Map<String, Instant> tradesOut = new LinkedHashMap<>();
+        Map<String, Instant> barsOut = new LinkedHashMap<>();
+        for (String s : symbols) {
+            Instant t = trades.getOrDefault(s, earliest);
+            tradesOut.put(s, t);
+            barsOut.put(s, bars.getOrDefault(s, t.truncatedTo(ChronoUnit.MINUTES)));
+        }
+        return new GapBackfill.Gap("restart: resuming from what the raw topics hold", tradesOut, barsOut, end);
+    }
+
+    /** The feed time {@code max} before this start, estimated as the point's t plus the downtime since it was received. */
+    private static Instant bounded(StartupResume.Point p, long startedAtNanos, Duration max) {
+        long down = p.receivedAtNanos() <= 0 ? 0 : Math.max(0, startedAtNanos - p.receivedAtNanos());
+        return p.t().plusNanos(down).minus(max);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** The gap to repair now: from each symbol's last seen time (or the first subscription) to {@code end}. */

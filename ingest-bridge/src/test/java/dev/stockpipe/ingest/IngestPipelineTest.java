@@ -94,4 +94,45 @@ class IngestPipelineTest {
         assertThat(gap.tradesFrom().get("MSFT")).isEqualTo(clock.instant().minus(Duration.ofSeconds(10)));
         assertThat(gap.barsFrom().get("AAPL")).isEqualTo(Instant.parse("2026-01-05T15:01:00Z"));
     }
+
+    private static long nanos(String instant) {
+        Instant i = Instant.parse(instant);
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    @Test
+    void shouldResumeAfterARestartFromTheLastStoredTradeMinusOverlapAndTheLastStoredBar() {
+        long started = nanos("2026-01-05T15:05:00Z");
+        StartupResume.Result r = new StartupResume.Result(
+                Map.of("AAPL", new StartupResume.Point(Instant.parse("2026-01-05T15:04:30Z"), nanos("2026-01-05T15:04:30Z"))),
+                Map.of("AAPL", new StartupResume.Point(Instant.parse("2026-01-05T15:03:00Z"), nanos("2026-01-05T15:04:00Z"))), 2);
+
+        GapBackfill.Gap g = pipeline.startupGap(r, started, Duration.ofHours(1), clock.instant());
+
+        assertThat(g.tradesFrom()).containsEntry("AAPL", Instant.parse("2026-01-05T15:04:20Z"));
+        assertThat(g.barsFrom()).containsEntry("AAPL", Instant.parse("2026-01-05T15:03:00Z"));
+        // MSFT is in neither tail: it starts with the earliest symbol Kafka knows.
+        assertThat(g.tradesFrom()).containsEntry("MSFT", Instant.parse("2026-01-05T15:03:00Z"));
+        assertThat(g.barsFrom()).containsEntry("MSFT", Instant.parse("2026-01-05T15:03:00Z"));
+    }
+
+    @Test
+    void shouldBackfillOnlyTheLastMaxWhenDownLongerThanTheStartupBound() {
+        long started = nanos("2026-01-05T18:00:00Z");
+        StartupResume.Result r = new StartupResume.Result(
+                Map.of("AAPL", new StartupResume.Point(Instant.parse("2026-01-05T15:00:00Z"), nanos("2026-01-05T15:00:00Z"))),
+                Map.of(), 1);
+
+        GapBackfill.Gap g = pipeline.startupGap(r, started, Duration.ofHours(1), clock.instant());
+
+        assertThat(g.tradesFrom()).containsEntry("AAPL", Instant.parse("2026-01-05T17:00:00Z"));
+        assertThat(g.barsFrom()).containsEntry("AAPL", Instant.parse("2026-01-05T17:00:00Z"));
+    }
+
+    @Test
+    void shouldNotBackfillAtAFirstStartWhenTheTopicsAreEmpty() {
+        StartupResume.Result r = new StartupResume.Result(Map.of(), Map.of(), 0);
+
+        assertThat(pipeline.startupGap(r, nanos("2026-01-05T15:05:00Z"), Duration.ofHours(1), clock.instant())).isNull();
+    }
 }
