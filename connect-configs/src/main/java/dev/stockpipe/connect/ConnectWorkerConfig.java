@@ -17,10 +17,11 @@ import java.util.Map;
  * @param pluginPath              {@value #PLUGIN_PATH}, default the module's target/connect-plugins
  * @param offsetFlushIntervalMs   {@value #OFFSET_FLUSH_INTERVAL_MS}, default {@value #DEFAULT_OFFSET_FLUSH_INTERVAL_MS}
  * @param rebalanceMaxDelayMs     {@value #REBALANCE_MAX_DELAY_MS}, default {@value #DEFAULT_REBALANCE_MAX_DELAY_MS}
+ * @param sinkBatchSize           {@value #BATCH_SIZE}, default {@value #DEFAULT_BATCH_SIZE}
  */
 public record ConnectWorkerConfig(String bootstrapServers, String bindHost, int restPort, String groupId,
                                   int replicationFactor, Path pluginPath, int offsetFlushIntervalMs,
-                                  int rebalanceMaxDelayMs) {
+                                  int rebalanceMaxDelayMs, int sinkBatchSize) {
     /** Kafka brokers of the worker and its connectors. */
     public static final String BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
@@ -44,6 +45,13 @@ public record ConnectWorkerConfig(String bootstrapServers, String bindHost, int 
     /** How long a departed worker's tasks wait before reassignment (0: at once; one worker locally). */
     public static final String REBALANCE_MAX_DELAY_MS = "CONNECT_REBALANCE_MAX_DELAY_MS";
     public static final int DEFAULT_REBALANCE_MAX_DELAY_MS = 0;
+    /**
+     * Sink batch size: the connector files' {@code batch.size} and {@code consumer.override.max.poll.records}
+     * are {@code ${env:BATCH_SIZE}}, which this worker resolves (its default when the variable is unset).
+     */
+    public static final String BATCH_SIZE = "BATCH_SIZE";
+    public static final int DEFAULT_BATCH_SIZE = 5000;
+    public static final int MAX_BATCH_SIZE = 100_000;
 
     public static ConnectWorkerConfig fromEnv(Map<String, String> env) {
         EnvSettings s = new EnvSettings(env);
@@ -56,7 +64,8 @@ public record ConnectWorkerConfig(String bootstrapServers, String bindHost, int 
                 s.integer(REPLICATION_FACTOR, DEFAULT_REPLICATION_FACTOR, 1, 32),
                 plugins == null ? defaultPluginPath() : Path.of(plugins),
                 s.integer(OFFSET_FLUSH_INTERVAL_MS, DEFAULT_OFFSET_FLUSH_INTERVAL_MS, 100, 3_600_000),
-                s.integer(REBALANCE_MAX_DELAY_MS, DEFAULT_REBALANCE_MAX_DELAY_MS, 0, 3_600_000));
+                s.integer(REBALANCE_MAX_DELAY_MS, DEFAULT_REBALANCE_MAX_DELAY_MS, 0, 3_600_000),
+                s.integer(BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE));
         s.require(Files.isDirectory(c.pluginPath), PLUGIN_PATH + "=" + c.pluginPath
                 + " is not a directory (build the module: mvn -pl connect-configs -am install -DskipTests)");
         s.require(c.groupId.matches("[A-Za-z0-9._\\-]+"), GROUP_ID + "=" + c.groupId + " must be a valid topic-name prefix");
@@ -66,7 +75,8 @@ public record ConnectWorkerConfig(String bootstrapServers, String bindHost, int 
 
     /** A worker for tests: the given brokers and port, defaults for the rest. */
     public static ConnectWorkerConfig forTest(String bootstrapServers, int restPort, String groupId) {
-        return new ConnectWorkerConfig(bootstrapServers, DEFAULT_BIND_HOST, restPort, groupId, 1, defaultPluginPath(), 1000, 0);
+        return new ConnectWorkerConfig(bootstrapServers, DEFAULT_BIND_HOST, restPort, groupId, 1, defaultPluginPath(), 1000, 0,
+                DEFAULT_BATCH_SIZE);
     }
 
     public String configTopic() {
@@ -123,6 +133,9 @@ public record ConnectWorkerConfig(String bootstrapServers, String bindHost, int 
         p.put("config.providers.env.class", EnvConfigProvider.class.getName());
         // The DLQ's replication factor in the connector JSON is ${env:CONNECT_REPLICATION_FACTOR}: this worker's.
         p.put("config.providers.env.param." + REPLICATION_FACTOR, Integer.toString(replicationFactor));
+        // ${env:BATCH_SIZE} likewise: the validated value, so an unset variable means the documented default
+        // rather than an unresolved placeholder that fails the task at start.
+        p.put("config.providers.env.param." + BATCH_SIZE, Integer.toString(sinkBatchSize));
         providerEnv.forEach((k, v) -> p.put("config.providers.env.param." + k, v));
         return p;
     }

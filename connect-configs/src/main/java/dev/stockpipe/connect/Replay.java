@@ -18,9 +18,11 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 
@@ -34,18 +36,26 @@ import org.apache.kafka.common.utils.Utils;
 public final class Replay {
     private final ConnectRestClient connect;
     private final Admin admin;
+    private final CommittedRecords records;
     private final PrintStream out;
 
-    public Replay(ConnectRestClient connect, Admin admin, PrintStream out) {
+    /** {@code records} counts what the sink really reads (transaction markers and aborted records are not records). */
+    Replay(ConnectRestClient connect, Admin admin, CommittedRecords records, PrintStream out) {
         this.connect = connect;
         this.admin = admin;
+        this.records = records;
         this.out = out;
     }
 
-    /** One partition's rewind. {@code target} is -1 when the partition has nothing at or after {@code from}. */
-    public record PartitionPlan(TopicPartition partition, long committed, long target, long inRangeEnd, long end) {
+    /**
+     * One partition's rewind. {@code target} is -1 when the partition has nothing at or after {@code from}.
+     * {@code end} is the last stable offset (read_committed); {@code inRange} / {@code toEnd} are committed data
+     * records in [target, inRangeEnd) / [target, end), which on a transactional topic are fewer than the offsets.
+     */
+    public record PartitionPlan(TopicPartition partition, long committed, long target, long inRangeEnd, long end,
+                                long inRange, long toEnd) {
         long recordsInRange() {
-            return target < 0 ? 0 : Math.max(0, inRangeEnd - target);
+            return target < 0 ? 0 : inRange;
         }
     }
 
@@ -83,6 +93,8 @@ public final class Replay {
                 });
             }
             Map<TopicPartition, Long> targets = offsets(partitions, OffsetSpec.forTimestamp(from.toEpochMilli()));
+            // The last stable offset: a read_committed reader (and the sink, consumer.override.isolation.level)
+            // never reads past an open transaction.
             Map<TopicPartition, Long> ends = offsets(partitions, OffsetSpec.latest());
             Map<TopicPartition, Long> toOffsets = to == null ? ends : offsets(partitions, OffsetSpec.forTimestamp(to.toEpochMilli()));
             Map<TopicPartition, Long> committed = committedOffsets(connector);
@@ -91,8 +103,11 @@ public final class Replay {
             for (TopicPartition tp : partitions) {
                 long end = ends.getOrDefault(tp, 0L);
                 long toOffset = toOffsets.getOrDefault(tp, -1L);
-                plans.add(new PartitionPlan(tp, committed.getOrDefault(tp, -1L), targets.getOrDefault(tp, -1L),
-                        toOffset < 0 ? end : toOffset, end));
+                long target = targets.getOrDefault(tp, -1L);
+                long inRangeEnd = toOffset < 0 ? end : Math.min(toOffset, end);
+                long inRange = records.count(tp, target, inRangeEnd);
+                long toEnd = inRange + records.count(tp, inRangeEnd, end);
+                plans.add(new PartitionPlan(tp, committed.getOrDefault(tp, -1L), target, inRangeEnd, end, inRange, toEnd));
             }
             return new Plan(connector, from, to, plans);
         } catch (InterruptedException e) {
@@ -135,9 +150,9 @@ public final class Replay {
         out.printf("rewound %d partition(s): %s%n", rewinds.size(), answer.path("message").asText(""));
         connect.resume(plan.connector());
         out.printf("resumed %s; waiting for it to re-read %d record(s) after the rewind%n", plan.connector(),
-                rewinds.stream().mapToLong(p -> p.end() - p.target()).sum());
+                rewinds.stream().mapToLong(PartitionPlan::toEnd).sum());
         boolean caughtUp = awaitCatchUp(plan, timeout);
-        long replayed = rewinds.stream().mapToLong(p -> p.end() - p.target()).sum();
+        long replayed = rewinds.stream().mapToLong(PartitionPlan::toEnd).sum();
         return new Summary(replayed, Duration.between(started, Instant.now()), caughtUp);
     }
 
@@ -148,7 +163,9 @@ public final class Replay {
             Map<TopicPartition, Long> committed = committedOffsets(plan.connector());
             long behind = 0;
             for (PartitionPlan p : plan.rewinds()) {
-                behind += Math.max(0, p.end() - committed.getOrDefault(p.partition(), p.target()));
+                // Not "committed == end": a sink commits last record + 1, never past a transaction's commit
+                // marker, so what is left is counted as records, not offsets.
+                behind += behind(p, committed.getOrDefault(p.partition(), p.target()));
             }
             if (behind == 0) {
                 return true;
@@ -161,6 +178,11 @@ public final class Replay {
         }
         out.println("  not caught up before the deadline: the connector goes on; check 'connectors status'");
         return false;
+    }
+
+    /** Records the sink has still to read on a partition whose committed offset is {@code committed}. */
+    long behind(PartitionPlan p, long committed) {
+        return committed >= p.end() ? 0 : records.count(p.partition(), Math.max(committed, 0), p.end());
     }
 
     private String state(String connector) {
@@ -181,7 +203,8 @@ public final class Replay {
             throws InterruptedException, ExecutionException {
         Map<TopicPartition, OffsetSpec> req = new LinkedHashMap<>();
         partitions.forEach(tp -> req.put(tp, spec));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> res = admin.listOffsets(req).all().get();
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> res =
+                admin.listOffsets(req, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
         Map<TopicPartition, Long> m = new HashMap<>();
         res.forEach((tp, info) -> m.put(tp, info.offset()));
         return m;

@@ -41,8 +41,9 @@ final class ReplayCommand extends ConnectorsCli.EnvAware implements Callable<Int
         }
         String bootstrap = env.getOrDefault(ConnectWorkerConfig.BOOTSTRAP_SERVERS, ConnectWorkerConfig.DEFAULT_BOOTSTRAP_SERVERS);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-            Replay replay = new Replay(new ConnectRestClient(ConnectorsCli.connectUrl(env)), admin, out);
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+             CommittedRecords records = new CommittedRecords(bootstrap)) {
+            Replay replay = new Replay(new ConnectRestClient(ConnectorsCli.connectUrl(env)), admin, records, out);
             Replay.Plan plan = replay.plan(connector, fromTs, toTs, new LinkedHashSet<>(symbols));
             replay.print(plan);
             if (!yes) {

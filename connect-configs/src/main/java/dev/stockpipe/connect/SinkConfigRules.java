@@ -31,6 +31,11 @@ public final class SinkConfigRules {
     private static final List<String> REQUIRED = List.of("connection.url", "connection.username", "connection.password",
             "collection.name.format");
 
+    /** A whole value of the form {@code ${provider:key}} (or {@code ${provider:path:key}}). */
+    static boolean isPlaceholder(String v) {
+        return v.trim().matches("\\$\\{[A-Za-z0-9_.\\-]+:[^}]+}");
+    }
+
     /** Problems found, field by field; empty when the config passes (or is not a JDBC sink). */
     public static List<ValidationResult.FieldError> check(Map<String, String> config) {
         List<ValidationResult.FieldError> errors = new ArrayList<>();
@@ -59,7 +64,8 @@ public final class SinkConfigRules {
         }
         for (String k : POSITIVE_INTS) {
             String v = config.get(k);
-            if (v != null) {
+            // ${env:BATCH_SIZE} is resolved by the worker's config provider, which validates it there.
+            if (v != null && !isPlaceholder(v)) {
                 try {
                     if (Integer.parseInt(v.trim()) < 1) {
                         errors.add(error(k, "value '" + v + "' must be at least 1"));

@@ -51,4 +51,39 @@ class ConfigTest {
             assertThat(p.get("", java.util.Set.of("NO_SUCH_VARIABLE_X")).data()).isEmpty();
         }
     }
+
+    @Test
+    void shouldResolveBatchSizeInBothConnectorFilesFromTheWorkerWithItsDefaultWhenUnset() {
+        for (String file : java.util.List.of(ConnectorConfigFile.TRADES_SINK_FILE, ConnectorConfigFile.BARS_SINK_FILE)) {
+            Map<String, String> raw = ConnectorConfigFile.load(java.nio.file.Path.of(file)).config();
+            assertThat(raw).containsEntry("batch.size", "${env:BATCH_SIZE}")
+                    .containsEntry("consumer.override.max.poll.records", "${env:BATCH_SIZE}");
+            // BATCH_SIZE unset: the worker hands its provider the documented default.
+            assertThat(resolved(Map.of(), raw)).containsEntry("batch.size", "5000")
+                    .containsEntry("consumer.override.max.poll.records", "5000");
+            assertThat(resolved(Map.of("BATCH_SIZE", "1200"), raw)).containsEntry("batch.size", "1200")
+                    .containsEntry("consumer.override.max.poll.records", "1200");
+        }
+        assertThatThrownBy(() -> ConnectWorkerConfig.fromEnv(Map.of("BATCH_SIZE", "0"))).hasMessageContaining("BATCH_SIZE=0");
+        assertThatThrownBy(() -> ConnectWorkerConfig.fromEnv(Map.of("BATCH_SIZE", "lots"))).hasMessageContaining("BATCH_SIZE=lots");
+    }
+
+    /** The connector config as a worker started with {@code env} resolves it: the worker's own provider and Kafka's transformer. */
+    static Map<String, String> resolved(Map<String, String> env, Map<String, String> connectorConfig) {
+        Map<String, String> worker = ConnectWorkerConfig.fromEnv(env).workerProperties(Map.of());
+        Map<String, String> params = new java.util.HashMap<>();
+        String prefix = "config.providers.env.param.";
+        worker.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                params.put(k.substring(prefix.length()), v);
+            }
+        });
+        EnvConfigProvider provider = new EnvConfigProvider();
+        provider.configure(params);
+        try {
+            return new org.apache.kafka.common.config.ConfigTransformer(Map.of("env", provider)).transform(connectorConfig).data();
+        } finally {
+            provider.close();
+        }
+    }
 }

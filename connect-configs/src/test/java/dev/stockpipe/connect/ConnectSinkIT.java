@@ -279,6 +279,68 @@ class ConnectSinkIT {
     }
 
     @Test
+    void shouldReportCaughtUpWhenReplayingATopicWrittenByATransactionalProducer(TestInfo info) throws Exception {
+        String topic = applyConnector(ConnectorConfigFile.TRADES_SINK_FILE, info);
+        String sym = symbol(info);
+        long early = Instant.parse("2024-03-01T14:30:00Z").toEpochMilli();
+        long late = Instant.parse("2024-03-01T15:30:00Z").toEpochMilli();
+        // As streams-app writes the clean topics (EOS v2): every partition a transaction touched ends with its
+        // commit marker, which takes an offset the sink never commits past.
+        try (KafkaProducer<String, Trade> p = transactionalProducer(TestNames.unique(info))) {
+            p.initTransactions();
+            p.beginTransaction();
+            for (int i = 0; i < 30; i++) {
+                p.send(new ProducerRecord<>(topic, null, early, sym + (i % 4), trade(sym, i, "60." + i, "2024-03-01T14:30:00.5Z", List.of("@", "I"), TradeStatus.OK)));
+            }
+            p.commitTransaction();
+            // An aborted transaction (a streams-app task that failed over): its records sit in the log, in the
+            // replay range, but neither the sink (read_committed) nor replay's counts may see them.
+            p.beginTransaction();
+            for (int i = 0; i < 8; i++) {
+                p.send(new ProducerRecord<>(topic, null, late, sym + (i % 4), trade(sym, 1000 + i, "1.00", "2024-03-01T15:30:00Z", List.of("@"), TradeStatus.OK)));
+            }
+            p.flush();
+            p.abortTransaction();
+            p.beginTransaction();
+            for (int i = 30; i < 60; i++) {
+                p.send(new ProducerRecord<>(topic, null, late, sym + (i % 4), trade(sym, i, "60." + i, "2024-03-01T15:30:00.5Z", List.of("@", "I"), TradeStatus.OK)));
+            }
+            p.commitTransaction();
+        }
+        String count = "SELECT count(*) FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "'";
+        String all = "SELECT string_agg(symbol || trade_id || exchange || trade_date::text || price::text || size || array_to_string(conditions, '|')"
+                + " || trade_ts::text || status, ',' ORDER BY trade_id) FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "'";
+        awaitCount(count, 60);
+        // Settled: each partition's committed offset is just before its final commit marker.
+        Map<org.apache.kafka.common.TopicPartition, Long> ends = endOffsets(topic);
+        ConnectRestClient rest = new ConnectRestClient(worker.restUrl());
+        await().atMost(WAIT).until(() -> {
+            int settled = 0;
+            for (var o : rest.offsets(connectorName(info)).path("offsets")) {
+                var tp = new org.apache.kafka.common.TopicPartition(topic, o.path("partition").path("kafka_partition").asInt());
+                settled += o.path("offset").path("kafka_offset").asLong() == ends.get(tp) - 1 ? 1 : 0;
+            }
+            return settled == ends.values().stream().filter(e -> e > 0).count();
+        });
+        String before = queryString(all);
+        assertThat(before).contains(sym + "59K2024-03-0160.593@|I").doesNotContain(sym + "1000");
+
+        execute("DELETE FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "' AND trade_id >= 40");
+        String name = connectorName(info);
+        Output dry = cli("replay", "--connector", name, "--from", "2024-03-01T15:00:00Z");
+        assertThat(dry.code).as(dry.text).isZero();
+        // 30 committed records, not their offsets plus the aborted records and the markers.
+        assertThat(dry.text).contains("30 record(s) in range");
+
+        Output run = cli("replay", "--connector", name, "--from", "2024-03-01T15:00:00Z", "--yes", "--wait", "180");
+        assertThat(run.code).as(run.text).isZero();
+        assertThat(run.text).contains("replay done: 30 record(s)").doesNotContain("not yet caught up");
+        assertThat(queryString(count)).isEqualTo("60");
+        assertThat(queryString(all)).isEqualTo(before);
+        assertThat(connectorRunning(info)).isTrue();
+    }
+
+    @Test
     void shouldPrintValidationErrorsFieldByFieldAndChangeNothing(TestInfo info) throws Exception {
         String name = connectorName(info);
         ObjectNode root = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(Path.of(ConnectorConfigFile.TRADES_SINK_FILE)));
@@ -403,6 +465,24 @@ class ConnectSinkIT {
     static KafkaProducer<String, Trade> tradeProducer() {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5),
                 Topics.TRADES.keySerde().serializer(), Topics.TRADES.valueSerde().serializer());
+    }
+
+    static KafkaProducer<String, Trade> transactionalProducer(String transactionalId) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                Topics.TRADES.keySerde().serializer(), Topics.TRADES.valueSerde().serializer());
+    }
+
+    static Map<org.apache.kafka.common.TopicPartition, Long> endOffsets(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> req = new java.util.HashMap<>();
+            for (var p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+                req.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = new java.util.HashMap<>();
+            admin.listOffsets(req).all().get().forEach((tp, i) -> ends.put(tp, i.offset()));
+            return ends;
+        }
     }
 
     static KafkaProducer<String, byte[]> rawProducer() {

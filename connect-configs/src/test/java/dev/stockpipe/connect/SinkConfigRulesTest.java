@@ -32,4 +32,12 @@ class SinkConfigRulesTest {
         assertThat(SinkConfigRules.check(trades)).extracting(ValidationResult.FieldError::field)
                 .containsExactly("value.converter.schema.content");
     }
+
+    @Test
+    void shouldLeaveAProviderPlaceholderToTheWorkerButRejectAHalfPlaceholder() {
+        trades.put("batch.size", "${env:BATCH_SIZE}");
+        assertThat(SinkConfigRules.check(trades)).isEmpty();
+        trades.put("batch.size", "${env:BATCH_SIZE");
+        assertThat(SinkConfigRules.check(trades)).extracting(ValidationResult.FieldError::field).containsExactly("batch.size");
+    }
 }
