@@ -88,7 +88,12 @@ final class ClientFleet implements AutoCloseable {
     }
 
     void connect(String url, int n, List<String> symbols) {
-        call("connect " + url + " " + n + " " + String.join(",", symbols), "CONNECTED", 90);
+        connect(url, n, symbols, false);
+    }
+
+    /** socketIo: the clients speak Socket.IO over the WebSocket transport (url = .../socket.io/?EIO=4&transport=websocket). */
+    void connect(String url, int n, List<String> symbols, boolean socketIo) {
+        call("connect " + url + " " + n + " " + String.join(",", symbols) + (socketIo ? " sio" : " ws"), "CONNECTED", 90);
     }
 
     void reset() {

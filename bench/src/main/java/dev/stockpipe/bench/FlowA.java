@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
 final class FlowA {
     private static final Logger LOG = LoggerFactory.getLogger(FlowA.class);
     static final List<String> SYMBOLS = List.of("AAPL", "MSFT", "GOOGL");
+    /** Label of the Socket.IO window (ws-relay's /socket.io/ over the WebSocket transport), measured at this rate only. */
+    static final String SOCKET_IO = "socket.io";
+    static final int SOCKET_IO_RATE = 1000;
 
     private final BenchContext ctx;
     private final int clients;
@@ -48,6 +51,9 @@ final class FlowA {
         s.parameters.put("WebSocket clients (one JVM, JDK HttpClient, async)", clients + ", each on one symbol, round-robin");
         s.parameters.put("measured seconds per rate and relay", seconds);
         s.parameters.put("warm-up seconds", warmupSeconds);
+        s.parameters.put("Socket.IO window", rates.contains(SOCKET_IO_RATE)
+                ? "ws-relay /socket.io/ (WebSocket transport), same clients, at " + SOCKET_IO_RATE + " trades/s right after /ws"
+                : "not run (only at " + SOCKET_IO_RATE + " trades/s)");
         s.parameters.put("heaps", "ingest-bridge 256m, ws-relay 256m, baseline relay 256m, client JVM 256m (SerialGC)");
         s.parameters.put("simulator", "corrections, cancels, late trades and quotes off; bars on");
         try {
@@ -110,10 +116,15 @@ final class FlowA {
                 try (ServiceProcess bridge = ctx.startModule("ingest-bridge-" + rate, "ingest-bridge",
                         "dev.stockpipe.ingest.IngestBridgeMain", "256m", env, List.of())) {
                     ctx.awaitHttpOk(bridge, "http://127.0.0.1:" + bridgePort + "/health", Duration.ofSeconds(90));
-                    String[][] relays = {
-                            {"ws-relay", "ws://127.0.0.1:" + relayPort + "/ws", Long.toString(relay.pid()),
-                                    "http://127.0.0.1:" + relayPort + "/metrics"},
-                            {"baseline", "ws://127.0.0.1:" + basePort + "/", Long.toString(baseline.pid()), null}};
+                    List<String[]> relays = new ArrayList<>();
+                    relays.add(new String[] {"ws-relay", "ws://127.0.0.1:" + relayPort + "/ws", Long.toString(relay.pid()),
+                            "http://127.0.0.1:" + relayPort + "/metrics"});
+                    if (rate == SOCKET_IO_RATE) {
+                        // The same relay process, its Socket.IO endpoint: a separate window right after /ws.
+                        relays.add(new String[] {SOCKET_IO, "ws://127.0.0.1:" + relayPort + "/socket.io/?EIO=4&transport=websocket",
+                                Long.toString(relay.pid()), "http://127.0.0.1:" + relayPort + "/metrics"});
+                    }
+                    relays.add(new String[] {"baseline", "ws://127.0.0.1:" + basePort + "/", Long.toString(baseline.pid()), null});
                     Map<String, LatencySummary> byRelay = new HashMap<>();
                     Map<String, Double> cpuByRelay = new HashMap<>();
                     for (String[] r : relays) {
@@ -131,6 +142,9 @@ final class FlowA {
                         if ("ws-relay".equals(r[0])) {
                             s.figures.add(Figure.atMost("ws-relay p99 @ " + rate + " trades/s, " + clients + " clients", l.p99(), "ms", 1.0));
                             s.figures.add(Figure.info("ws-relay p50 @ " + rate + "/s", l.p50(), "ms"));
+                        } else if (SOCKET_IO.equals(r[0])) {
+                            s.figures.add(Figure.info("socket.io (ws-relay /socket.io/) p99 @ " + rate + " trades/s, " + clients + " clients", l.p99(), "ms"));
+                            s.figures.add(Figure.info("socket.io p50 @ " + rate + "/s", l.p50(), "ms"));
                         } else {
                             s.figures.add(Figure.info("baseline p99 @ " + rate + " trades/s", l.p99(), "ms"));
                         }
@@ -144,6 +158,10 @@ final class FlowA {
                     }
                     LatencySummary ours = byRelay.get("ws-relay");
                     LatencySummary base = byRelay.get("baseline");
+                    LatencySummary sio = byRelay.get(SOCKET_IO);
+                    if (ours != null && sio != null) {
+                        s.figures.add(Figure.info("socket.io p99 / ws-relay /ws p99 @ " + rate + "/s (> 1 = Socket.IO slower)", sio.p99() / ours.p99(), "×"));
+                    }
                     if (ours != null && base != null) {
                         s.figures.add(Figure.info("ws-relay p99 / baseline p99 @ " + rate + "/s (< 1 = ours faster)", ours.p99() / base.p99(), "×"));
                         s.figures.add(Figure.info("ws-relay CPU / baseline CPU @ " + rate + "/s", cpuByRelay.get("ws-relay") / cpuByRelay.get("baseline"), "×"));
@@ -169,6 +187,9 @@ final class FlowA {
                 + " at either edge. A trade the relay conflated away for a slow client counts as lost.");
         s.notes.add("Baseline = the seed's design: a plain lettuce subscriber writing each message to each client with a blocking"
                 + " socket write on the subscriber thread (BaselineRelayMain), same clients, same rate, same run.");
+        s.notes.add("Socket.IO = the same ws-relay process on /socket.io/ (Engine.IO v4 WebSocket transport, Socket.IO v5"
+                + " packets; the clients answer pings), same clients, measured at " + SOCKET_IO_RATE + " trades/s in its own window"
+                + " right after the /ws window, with the same latency and delivered-vs-expected accounting.");
         s.notes.add("'bench' in the process table hosts the simulator and the Kafka broker the bridge also writes to.");
     }
 
@@ -177,7 +198,7 @@ final class FlowA {
     private Phase phase(Section s, AlpacaSimulator sim, ClientFleet fleet, String label, String url, long relayPid,
                         String relayMetrics, ServiceProcess bridge, int bridgePort, EmbeddedRedis redis) {
         LOG.info("{}: connecting {} clients to {}", label, clients, url);
-        fleet.connect(url, clients, SYMBOLS);
+        fleet.connect(url, clients, SYMBOLS, label.startsWith(SOCKET_IO));
         sim.resume();
         BenchContext.sleep(warmupSeconds * 1000L);
         sim.pause();
@@ -186,7 +207,7 @@ final class FlowA {
         fleet.reset();
         Map<String, Long> before = perSymbol(sim);
         ProcessSampler sampler = new ProcessSampler(label)
-                .track(label.startsWith("ws-relay") ? "ws-relay" : "baseline-relay", relayPid, true, relayMetrics)
+                .track(label.startsWith("baseline") ? "baseline-relay" : "ws-relay", relayPid, true, relayMetrics)
                 .track("ingest-bridge", bridge.pid(), true, "http://127.0.0.1:" + bridgePort + "/metrics")
                 .track("redis", redis.pid(), false, null)
                 .track("ws-clients JVM", fleet.pid(), true, null)

@@ -28,7 +28,12 @@ import org.HdrHistogram.Recorder;
  * latency is now − {@code received_at} (epoch nanos stamped by ingest-bridge on frame arrival), read by a
  * substring scan rather than a JSON parse so the clients stay cheaper than the relay they measure.
  *
- * <p>Driven over stdin/stdout by {@link FlowA}: {@code connect <url> <n> <SYM,SYM,..>}, {@code reset},
+ * <p>With {@code sio} as the connect command's fifth word the clients speak Socket.IO (Engine.IO v4 over the
+ * WebSocket transport, {@code /socket.io/?EIO=4&transport=websocket}): open packet {@code 0{..}} → send {@code 40},
+ * connect ack {@code 40{..}} → send {@code 42["subscribe","SYM"]}, ping {@code 2} → pong {@code 3}; trades arrive as
+ * {@code 42["trade",{..live event..}]}, whose {@code received_at} is scanned the same way.
+ *
+ * <p>Driven over stdin/stdout by {@link FlowA}: {@code connect <url> <n> <SYM,SYM,..> [ws|sio]}, {@code reset},
  * {@code report}, {@code close}, {@code quit}; prints {@code TICK <ms> <trades>} every second.
  */
 public final class WsClientMain {
@@ -40,6 +45,9 @@ public final class WsClientMain {
         BASE_EPOCH_NANOS = base[0];
         BASE_NANO_TIME = base[1];
     }
+
+    /** What a Socket.IO text frame is, as far as the client cares ({@link #sioKind}). */
+    enum SioKind { OPEN, CONNECTED, PING, TRADE, SUBSCRIBED, ERROR, OTHER }
 
     private static final byte[] RECEIVED_AT = "\"received_at\":".getBytes(StandardCharsets.US_ASCII);
 
@@ -60,20 +68,24 @@ public final class WsClientMain {
 
     private final class Client implements WebSocket.Listener {
         final String symbol;
+        final boolean sio;
         final CompletableFuture<Void> subscribed = new CompletableFuture<>();
         final StringBuilder partial = new StringBuilder();
         final AtomicLong trades = new AtomicLong();
         volatile boolean closed;
         volatile WebSocket ws;
 
-        Client(String symbol) {
+        Client(String symbol, boolean sio) {
             this.symbol = symbol;
+            this.sio = sio;
         }
 
         @Override
         public void onOpen(WebSocket webSocket) {
             ws = webSocket;
-            webSocket.sendText("{\"action\":\"subscribe\",\"symbols\":[\"" + symbol + "\"]}", true);
+            if (!sio) { // Socket.IO subscribes once the Engine.IO open and Socket.IO connect are through
+                webSocket.sendText("{\"action\":\"subscribe\",\"symbols\":[\"" + symbol + "\"]}", true);
+            }
             webSocket.request(1);
         }
 
@@ -90,24 +102,44 @@ public final class WsClientMain {
                 msg = partial.toString();
                 partial.setLength(0);
             }
-            onMessage(msg, now);
+            if (sio) {
+                onSioMessage(webSocket, msg, now);
+            } else {
+                onMessage(msg, now);
+            }
             webSocket.request(1);
             return null;
         }
 
+        private void onSioMessage(WebSocket webSocket, CharSequence msg, long now) {
+            switch (sioKind(msg)) {
+                case TRADE -> trade(msg, now);
+                case PING -> webSocket.sendText("3", true);
+                case OPEN -> webSocket.sendText("40", true);
+                case CONNECTED -> webSocket.sendText("42[\"subscribe\",\"" + symbol + "\"]", true);
+                case SUBSCRIBED -> subscribed.complete(null);
+                case ERROR -> errors.incrementAndGet();
+                default -> { } // bars, noops: not measured
+            }
+        }
+
+        private void trade(CharSequence msg, long now) {
+            long receivedAt = receivedAt(msg);
+            if (receivedAt > 0) {
+                long latency = now - receivedAt;
+                if (latency < 0) {
+                    negative.incrementAndGet();
+                    latency = 0;
+                }
+                recorder.recordValue(Math.min(latency, 3_600_000_000_000L));
+            }
+            trades.incrementAndGet();
+            total.incrementAndGet();
+        }
+
         private void onMessage(CharSequence msg, long now) {
             if (startsWith(msg, "{\"type\":\"trade\"")) {
-                long receivedAt = receivedAt(msg);
-                if (receivedAt > 0) {
-                    long latency = now - receivedAt;
-                    if (latency < 0) {
-                        negative.incrementAndGet();
-                        latency = 0;
-                    }
-                    recorder.recordValue(Math.min(latency, 3_600_000_000_000L));
-                }
-                trades.incrementAndGet();
-                total.incrementAndGet();
+                trade(msg, now);
             } else if (startsWith(msg, "{\"type\":\"subscribed\"")) {
                 subscribed.complete(null);
             } else if (startsWith(msg, "{\"type\":\"error\"")) {
@@ -149,6 +181,46 @@ public final class WsClientMain {
             }
         }
         return true;
+    }
+
+    /**
+     * Classifies a Socket.IO-over-Engine.IO text frame by its prefix only (no JSON parse): {@code 0} open,
+     * {@code 40} connect ack, {@code 44} connect error, {@code 2} ping, {@code 42["trade",..]} / {@code 42["subscribed",..]}
+     * / {@code 42["error",..]} events; anything else (bars, noops, other events) is OTHER.
+     */
+    static SioKind sioKind(CharSequence s) {
+        if (s.length() == 0) {
+            return SioKind.OTHER;
+        }
+        char c = s.charAt(0);
+        if (c == '2' && s.length() == 1) {
+            return SioKind.PING;
+        }
+        if (c == '0') {
+            return SioKind.OPEN;
+        }
+        if (c != '4' || s.length() < 2) {
+            return SioKind.OTHER;
+        }
+        char t = s.charAt(1);
+        if (t == '0') {
+            return SioKind.CONNECTED;
+        }
+        if (t == '4') {
+            return SioKind.ERROR;
+        }
+        if (t == '2') {
+            if (startsWith(s, "42[\"trade\",")) {
+                return SioKind.TRADE;
+            }
+            if (startsWith(s, "42[\"subscribed\",")) {
+                return SioKind.SUBSCRIBED;
+            }
+            if (startsWith(s, "42[\"error\",")) {
+                return SioKind.ERROR;
+            }
+        }
+        return SioKind.OTHER;
     }
 
     /** The digits after "received_at": (the last field of a live event, so scan from the end). */
@@ -194,7 +266,7 @@ public final class WsClientMain {
             String[] p = line.trim().split(" ");
             try {
                 switch (p[0]) {
-                    case "connect" -> connect(p[1], Integer.parseInt(p[2]), p[3].split(","));
+                    case "connect" -> connect(p[1], Integer.parseInt(p[2]), p[3].split(","), p.length > 4 && "sio".equals(p[4]));
                     case "reset" -> {
                         recorder.reset();
                         synchronized (accumulated) {
@@ -235,11 +307,11 @@ public final class WsClientMain {
         System.exit(0);
     }
 
-    private void connect(String url, int n, String[] symbols) throws Exception {
+    private void connect(String url, int n, String[] symbols, boolean sio) throws Exception {
         closing = false;
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Client c = new Client(symbols[i % symbols.length]);
+            Client c = new Client(symbols[i % symbols.length], sio);
             clients.add(c);
             ready.add(http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).buildAsync(URI.create(url), c)
                     .thenCompose(ws -> c.subscribed));
