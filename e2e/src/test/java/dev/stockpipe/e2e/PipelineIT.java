@@ -2,6 +2,7 @@ package dev.stockpipe.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stockpipe.localstack.FreePorts;
@@ -36,7 +37,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,8 +52,11 @@ import org.junit.jupiter.api.io.TempDir;
  * ingest-bridge are SIGKILLed mid-run and must be restarted by the supervisor (the new bridge backfills its
  * downtime from what the raw topics hold). After the simulator pauses, PostgreSQL must
  * equal the simulator's ground truth, row for row, and both bar endpoints must serve the same bars.
+ * First, while the market is live, headless Chromium must see the relay's page fill its tape and draw candles
+ * (target/pipeline-page.png); ordered first because the main test ends by pausing the simulator.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineIT {
     private static final List<String> SYMBOLS = List.of("AAPL", "MSFT", "GOOGL");
     /** Model time runs this much faster than the wall clock: minute bars close every 15 s. */
@@ -147,7 +154,50 @@ class PipelineIT {
                 pids.stream().filter(p -> p > 0).noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
     }
 
+    /**
+     * ws-relay's own browser check (frontend/browser-test/page-check.mjs, reused as is) against the running stack:
+     * live trades on the tape and candles drawn for every symbol. A separate test so that a machine without the
+     * browser skips only this check.
+     */
     @Test
+    @Order(1)
+    void shouldShowLiveTradesAndCandlesOnTheRelayPageInHeadlessChromium() throws Exception {
+        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+        Path frontend = root.resolve("ws-relay/frontend");
+        assumeTrue(Files.isExecutable(chromium), "page check skipped: " + chromium
+                + " not installed (apt-get install -y chromium)");
+        assumeTrue(Files.isDirectory(frontend.resolve("node_modules/playwright-core")), "page check skipped: "
+                + frontend.resolve("node_modules") + " missing (run npm ci in ws-relay/frontend; the ws-relay build does it)");
+        Path shot = root.resolve("e2e/target/pipeline-page.png");
+        Path log = root.resolve("e2e/target/pipeline-page-check.log");
+        Files.createDirectories(shot.getParent());
+        Files.deleteIfExists(shot);
+        String page = url("ws-relay") + "/?symbols=" + String.join(",", SYMBOLS);
+        Process node = new ProcessBuilder("node", "browser-test/page-check.mjs", page, shot.toString())
+                .directory(frontend.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean finished = node.waitFor(240, TimeUnit.SECONDS);
+        if (!finished) {
+            node.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String out = read(log);
+        assertThat(finished).as("page check on %s finished; output:%n%s", page, out).isTrue();
+        assertThat(node.exitValue()).as("page check on %s; output:%n%s", page, out).isZero();
+        assertThat(out).contains("RESULT ");
+        JsonNode result = Json.MAPPER.readTree(out.substring(out.indexOf("RESULT ") + 7).lines().findFirst().orElseThrow());
+        assertThat(result.path("state").asText()).as("page state; output:%n%s", out).isEqualTo("live");
+        assertThat(result.path("tapeRows").asInt()).as("tape rows").isGreaterThanOrEqualTo(5);
+        for (String symbol : SYMBOLS) {
+            assertThat(result.path("candles").path(symbol).asInt()).as("candles of %s; output:%n%s", symbol, out)
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(result.path("candlePixels").path(symbol).asInt()).as("candle pixels drawn for %s; output:%n%s", symbol, out)
+                    .isPositive();
+        }
+        assertThat(shot).exists();
+        assertThat(Files.size(shot)).as("screenshot size").isGreaterThan(10_000);
+    }
+
+    @Test
+    @Order(2)
     void shouldLandExactlyTheSimulatorsTradesAndBarsInPostgresAndServeThemAfterServiceCrashes() throws Exception {
         assertThat(read(upOut)).contains("migrations", "connectors", "alpaca-sim", "ingest-bridge", "streams-app",
                 "bars-query-service", "ws-relay").doesNotContain("NOT READY");

@@ -77,6 +77,10 @@ class IngestBridgeFaultsIT {
 
         /** Pauses the market, then waits until nothing of [from, pause) is missing from the raw topics. */
         void verifyComplete() {
+            // A minute bar is final only after the next :30 of model time, so how many bars a run of fixed length
+            // holds depends on where it started in the minute: let the market run until every symbol has one.
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    sim.groundTruth().bars(from, sim.modelTime()).size() >= SYMBOLS.size());
             sim.pause();
             Instant to = sim.modelTime().plusSeconds(1);
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->

@@ -87,6 +87,10 @@ class IngestBridgeRestartIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> second.metrics().count("ingest.gaps") >= 1);
                 assertThat(second.startupResume().trades()).containsOnlyKeys(SYMBOLS);
                 runFor(sim, Duration.ofSeconds(70));
+                // Minute bars become final only after the next :30 of model time: how many a run of fixed length holds
+                // depends on where it started in the minute, so run on until the three minutes per symbol exist.
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        sim.groundTruth().bars(from, sim.modelTime()).size() >= 3 * SYMBOLS.size());
                 sim.pause();
                 Instant to = sim.modelTime().plusSeconds(1);
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
