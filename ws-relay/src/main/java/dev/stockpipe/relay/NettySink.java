@@ -2,14 +2,12 @@ package dev.stockpipe.relay;
 
 import dev.stockpipe.relay.core.ClientSink;
 import dev.stockpipe.relay.core.Outbound;
-import io.micronaut.http.netty.websocket.NettyWebSocketSession;
 import io.micronaut.websocket.CloseReason;
 import io.micronaut.websocket.WebSocketSession;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import java.lang.reflect.Field;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class NettySink implements ClientSink {
     private static final Logger LOG = LoggerFactory.getLogger(NettySink.class);
-    private static final Field CHANNEL_FIELD = channelField();
     /** A client that does not read its close frame within this time is cut off. */
     private static final long CLOSE_GRACE_MS = 2000;
 
@@ -35,29 +32,7 @@ final class NettySink implements ClientSink {
 
     NettySink(WebSocketSession session) {
         this.session = session;
-        this.channel = channelOf(session);
-    }
-
-    private static Field channelField() {
-        try {
-            Field f = NettyWebSocketSession.class.getDeclaredField("channel");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("Netty channel of WebSocket sessions not reachable ({}); writes flush per frame", e.toString());
-            return null;
-        }
-    }
-
-    private static Channel channelOf(WebSocketSession session) {
-        if (CHANNEL_FIELD == null || !(session instanceof NettyWebSocketSession)) {
-            return null;
-        }
-        try {
-            return (Channel) CHANNEL_FIELD.get(session);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        this.channel = NettyChannels.of(session);
     }
 
     @Override

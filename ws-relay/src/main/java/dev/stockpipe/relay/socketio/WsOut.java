@@ -1,13 +1,12 @@
 package dev.stockpipe.relay.socketio;
 
-import io.micronaut.http.netty.websocket.NettyWebSocketSession;
+import dev.stockpipe.relay.NettyChannels;
 import io.micronaut.websocket.CloseReason;
 import io.micronaut.websocket.WebSocketSession;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import java.lang.reflect.Field;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 final class WsOut {
     private static final Logger LOG = LoggerFactory.getLogger(WsOut.class);
-    private static final Field CHANNEL_FIELD = channelField();
     private static final long CLOSE_GRACE_MS = 2000;
 
     private final WebSocketSession session;
@@ -30,30 +28,7 @@ final class WsOut {
 
     WsOut(WebSocketSession session) {
         this.session = session;
-        this.channel = channelOf(session);
-    }
-
-    private static Field channelField() {
-        try {
-            Field f = NettyWebSocketSession.class.getDeclaredField("channel");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("Netty channel of WebSocket sessions not reachable ({}); Socket.IO writes flush per frame",
-                    e.toString());
-            return null;
-        }
-    }
-
-    private static Channel channelOf(WebSocketSession session) {
-        if (CHANNEL_FIELD == null || !(session instanceof NettyWebSocketSession)) {
-            return null;
-        }
-        try {
-            return (Channel) CHANNEL_FIELD.get(session);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        this.channel = NettyChannels.of(session);
     }
 
     WebSocketSession session() {
