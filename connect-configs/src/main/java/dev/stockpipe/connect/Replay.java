@@ -69,7 +69,15 @@ public final class Replay {
         }
     }
 
-    public record Summary(long recordsReplayed, Duration took, boolean caughtUp) {}
+    /**
+     * {@code deletedByRetention}: offsets between a partition's rewind target and its log start when the sink had
+     * caught up, i.e. records the broker deleted (retention) before the sink re-read them. Not re-sunk.
+     */
+    public record Summary(long recordsReplayed, Duration took, boolean caughtUp, long deletedByRetention) {
+        public boolean complete() {
+            return caughtUp && deletedByRetention == 0;
+        }
+    }
 
     public Plan plan(String connector, Instant from, Instant to, Set<String> symbols) {
         JsonNode cfg = connect.config(connector)
@@ -134,7 +142,7 @@ public final class Replay {
         List<PartitionPlan> rewinds = plan.rewinds();
         if (rewinds.isEmpty()) {
             out.println("nothing at or after --from: no offsets changed");
-            return new Summary(0, Duration.ZERO, true);
+            return new Summary(0, Duration.ZERO, true, 0);
         }
         out.printf("stopping %s%n", plan.connector());
         connect.stop(plan.connector());
@@ -152,8 +160,37 @@ public final class Replay {
         out.printf("resumed %s; waiting for it to re-read %d record(s) after the rewind%n", plan.connector(),
                 rewinds.stream().mapToLong(PartitionPlan::toEnd).sum());
         boolean caughtUp = awaitCatchUp(plan, timeout);
+        long deleted = deletedSinceRewind(rewinds);
         long replayed = rewinds.stream().mapToLong(PartitionPlan::toEnd).sum();
-        return new Summary(replayed, Duration.between(started, Instant.now()), caughtUp);
+        return new Summary(replayed, Duration.between(started, Instant.now()), caughtUp, deleted);
+    }
+
+    /**
+     * A partition whose log start moved past the rewind target lost those records to retention: the sink's
+     * consumer found its offset out of range and skipped ahead, and the "still to re-sink" count (read from the
+     * log) cannot see them either, so without this check the replay would look complete.
+     */
+    private long deletedSinceRewind(List<PartitionPlan> rewinds) {
+        Map<TopicPartition, Long> starts;
+        try {
+            starts = offsets(rewinds.stream().map(PartitionPlan::partition).toList(), OffsetSpec.earliest());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading log start offsets", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read log start offsets from Kafka: " + e.getCause().getMessage(), e.getCause());
+        }
+        long deleted = 0;
+        for (PartitionPlan p : rewinds) {
+            long start = starts.getOrDefault(p.partition(), 0L);
+            if (start > p.target()) {
+                long gone = Math.min(start, p.end()) - p.target();
+                deleted += gone;
+                out.printf("  WARNING %s: offsets %d..%d were deleted by retention before the sink re-read them (log start is now %d)%n",
+                        p.partition(), p.target(), Math.min(start, p.end()) - 1, start);
+            }
+        }
+        return deleted;
     }
 
     private boolean awaitCatchUp(Plan plan, Duration timeout) {

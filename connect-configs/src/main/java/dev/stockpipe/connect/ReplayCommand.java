@@ -51,9 +51,14 @@ final class ReplayCommand extends ConnectorsCli.EnvAware implements Callable<Int
                 return 0;
             }
             Replay.Summary s = replay.execute(plan, Duration.ofSeconds(waitSeconds));
+            if (s.deletedByRetention() > 0) {
+                out.printf("replay incomplete: %d offset(s) of the range were deleted by the topic's retention before the sink re-read them;"
+                        + " raise retention.ms on the topic to replay that far back%n", s.deletedByRetention());
+                return 1;
+            }
             out.printf("replay done: %d record(s) re-sunk in %.1f s%s%n", s.recordsReplayed(), s.took().toMillis() / 1000.0,
                     s.caughtUp() ? "" : " (not yet caught up)");
-            return s.caughtUp() ? 0 : 1;
+            return s.complete() ? 0 : 1;
         }
     }
 }

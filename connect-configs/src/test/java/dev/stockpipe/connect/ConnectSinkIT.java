@@ -66,6 +66,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 900, unit = TimeUnit.SECONDS)
 class ConnectSinkIT {
     static final Duration WAIT = Duration.ofSeconds(120);
+    /**
+     * Kafka timestamps of the replay tests, a few hours back as streams-app writes them. Not fixed dates: the
+     * broker deletes records by timestamp (retention.ms, 7 days by default) at its next retention check, so a
+     * 2024 timestamp vanished from the log mid-test whenever that check fell inside it.
+     */
+    static final Instant REPLAY_EARLY = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(3));
+    static final String REPLAY_FROM = REPLAY_EARLY.plus(Duration.ofMinutes(30)).toString();
     static EmbeddedKafka kafka;
     static EmbeddedConnect worker;
     static DataSource db;
@@ -240,8 +247,8 @@ class ConnectSinkIT {
     void shouldRestoreDeletedRowsOnReplayAndChangeNothingOnASecondReplay(TestInfo info) throws Exception {
         String topic = applyConnector(ConnectorConfigFile.TRADES_SINK_FILE, info);
         String sym = symbol(info);
-        long early = Instant.parse("2024-03-01T14:30:00Z").toEpochMilli();
-        long late = Instant.parse("2024-03-01T15:30:00Z").toEpochMilli();
+        long early = REPLAY_EARLY.toEpochMilli();
+        long late = REPLAY_EARLY.plus(Duration.ofHours(1)).toEpochMilli();
         try (KafkaProducer<String, Trade> p = tradeProducer()) {
             for (int i = 0; i < 60; i++) {
                 Trade t = trade(sym, i, "50." + i, "2024-03-01T14:30:00.123456789Z", List.of("@"), TradeStatus.OK);
@@ -260,18 +267,18 @@ class ConnectSinkIT {
         assertThat(queryString("SELECT count(*) FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "'")).isEqualTo("40");
 
         String name = connectorName(info);
-        Output dry = cli("replay", "--connector", name, "--from", "2024-03-01T15:00:00Z");
+        Output dry = cli("replay", "--connector", name, "--from", REPLAY_FROM);
         assertThat(dry.code).isZero();
         assertThat(dry.text).contains("dry run").contains("30 record(s) in range");
         assertThat(queryString("SELECT count(*) FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "'")).isEqualTo("40");
 
-        Output run = cli("replay", "--connector", name, "--from", "2024-03-01T15:00:00Z", "--yes", "--wait", "180");
+        Output run = cli("replay", "--connector", name, "--from", REPLAY_FROM, "--yes", "--wait", "180");
         assertThat(run.code).as(run.text).isZero();
         assertThat(run.text).contains("replay done: 30 record(s)");
         awaitCount("SELECT count(*) FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "'", 60);
         assertThat(queryString(all)).isEqualTo(before);
 
-        Output again = cli("replay", "--connector", name, "--from", "2024-03-01T15:00:00Z", "--yes", "--wait", "180");
+        Output again = cli("replay", "--connector", name, "--from", REPLAY_FROM, "--yes", "--wait", "180");
         assertThat(again.code).as(again.text).isZero();
         assertThat(queryString(all)).isEqualTo(before);
         assertThat(queryString("SELECT count(*) FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "'")).isEqualTo("60");
@@ -279,11 +286,52 @@ class ConnectSinkIT {
     }
 
     @Test
+    void shouldNotCallAReplayDoneWhenRetentionDeletedTheRangeBeforeTheSinkReReadIt(TestInfo info) throws Exception {
+        String topic = applyConnector(ConnectorConfigFile.TRADES_SINK_FILE, info);
+        String sym = symbol(info);
+        long early = REPLAY_EARLY.toEpochMilli();
+        long late = REPLAY_EARLY.plus(Duration.ofHours(1)).toEpochMilli();
+        try (KafkaProducer<String, Trade> p = tradeProducer()) {
+            for (int i = 0; i < 60; i++) {
+                Trade t = trade(sym, i, "70." + i, "2024-03-01T14:30:00.25Z", List.of("@"), TradeStatus.OK);
+                p.send(new ProducerRecord<>(topic, null, i < 30 ? early : late, sym + (i % 4), t));
+            }
+            p.flush();
+        }
+        awaitCount("SELECT count(*) FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "'", 60);
+        awaitCommittedAtEnd(info);
+
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+             CommittedRecords records = new CommittedRecords(kafka.bootstrapServers())) {
+            Replay replay = new Replay(new ConnectRestClient(worker.restUrl()), admin, records, ps);
+            Replay.Plan plan = replay.plan(connectorName(info), Instant.parse(REPLAY_FROM), null, java.util.Set.of());
+            assertThat(plan.recordsInRange()).isEqualTo(30);
+            // What the broker's retention check does to records older than retention.ms, between plan and re-read.
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.RecordsToDelete> cut = new java.util.HashMap<>();
+            plan.rewinds().forEach(r -> cut.put(r.partition(), org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(r.end())));
+            admin.deleteRecords(cut).all().get();
+
+            Replay.Summary s = replay.execute(plan, Duration.ofSeconds(120));
+            System.out.println(buf.toString(StandardCharsets.UTF_8));
+            assertThat(s.deletedByRetention()).isEqualTo(30);
+            assertThat(s.complete()).isFalse();
+            assertThat(buf.toString(StandardCharsets.UTF_8)).contains("were deleted by retention before the sink re-read them");
+        }
+        // The CLI, asked again, finds nothing left at or after --from and says so without changing offsets.
+        Output again = cli("replay", "--connector", connectorName(info), "--from", REPLAY_FROM, "--yes", "--wait", "60");
+        assertThat(again.code).as(again.text).isZero();
+        assertThat(again.text).contains("nothing at or after --from");
+        assertThat(connectorRunning(info)).isTrue();
+    }
+
+    @Test
     void shouldReportCaughtUpWhenReplayingATopicWrittenByATransactionalProducer(TestInfo info) throws Exception {
         String topic = applyConnector(ConnectorConfigFile.TRADES_SINK_FILE, info);
         String sym = symbol(info);
-        long early = Instant.parse("2024-03-01T14:30:00Z").toEpochMilli();
-        long late = Instant.parse("2024-03-01T15:30:00Z").toEpochMilli();
+        long early = REPLAY_EARLY.toEpochMilli();
+        long late = REPLAY_EARLY.plus(Duration.ofHours(1)).toEpochMilli();
         // As streams-app writes the clean topics (EOS v2): every partition a transaction touched ends with its
         // commit marker, which takes an offset the sink never commits past.
         try (KafkaProducer<String, Trade> p = transactionalProducer(TestNames.unique(info))) {
@@ -327,12 +375,12 @@ class ConnectSinkIT {
 
         execute("DELETE FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "' AND trade_id >= 40");
         String name = connectorName(info);
-        Output dry = cli("replay", "--connector", name, "--from", "2024-03-01T15:00:00Z");
+        Output dry = cli("replay", "--connector", name, "--from", REPLAY_FROM);
         assertThat(dry.code).as(dry.text).isZero();
         // 30 committed records, not their offsets plus the aborted records and the markers.
         assertThat(dry.text).contains("30 record(s) in range");
 
-        Output run = cli("replay", "--connector", name, "--from", "2024-03-01T15:00:00Z", "--yes", "--wait", "180");
+        Output run = cli("replay", "--connector", name, "--from", REPLAY_FROM, "--yes", "--wait", "180");
         assertThat(run.code).as(run.text).isZero();
         assertThat(run.text).contains("replay done: 30 record(s)").doesNotContain("not yet caught up");
         assertThat(queryString(count)).isEqualTo("60");
