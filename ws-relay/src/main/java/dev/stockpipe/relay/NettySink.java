@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link ClientSink} over a Micronaut WebSocket session. Frames wrap the event's shared bytes (no copy, no
@@ -23,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * frame; without it (another Micronaut internals layout), it falls back to the session API.
  */
 final class NettySink implements ClientSink {
-    private static final Logger LOG = LoggerFactory.getLogger(NettySink.class);
     /** A client that does not read its close frame within this time is cut off. */
     private static final long CLOSE_GRACE_MS = 2000;
 

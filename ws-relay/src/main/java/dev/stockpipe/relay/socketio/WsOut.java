@@ -11,8 +11,6 @@ import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The write side of one Engine.IO WebSocket: batches of text frames with one flush, in call order (always through
@@ -20,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * when the Netty channel is not reachable.
  */
 final class WsOut {
-    private static final Logger LOG = LoggerFactory.getLogger(WsOut.class);
     private static final long CLOSE_GRACE_MS = 2000;
 
     private final WebSocketSession session;
