@@ -93,6 +93,11 @@ public final class ConnectRestClient {
         send("PUT", "/connectors/" + enc(name) + "/resume", null);
     }
 
+    /** {@code POST /connectors/{name}/restart?includeTasks=true&onlyFailed=true}: restarts what FAILED, nothing else. */
+    public void restartFailed(String name) {
+        send("POST", "/connectors/" + enc(name) + "/restart?includeTasks=true&onlyFailed=true", null);
+    }
+
     /** {@code GET /connectors/{name}/offsets}: for a sink, its consumer group's committed offsets. */
     public JsonNode offsets(String name) {
         return send("GET", "/connectors/" + enc(name) + "/offsets", null);

@@ -57,7 +57,15 @@ public final class ConnectorsApplier {
             // An identical PUT would still restart the connector: leave an unchanged one alone.
             Optional<JsonNode> existing = client.config(f.name());
             if (existing.isPresent() && sameConfig(existing.get(), f)) {
-                out.printf("unchanged %s%n", f.name());
+                // Applying means "running with this config": a task left FAILED (e.g. by a database outage, or a
+                // status from before a worker restart) is restarted rather than reported as the file's fault.
+                Optional<JsonNode> st = client.status(f.name());
+                if (st.isPresent() && anyFailed(st.get())) {
+                    client.restartFailed(f.name());
+                    out.printf("unchanged %s (restarted its FAILED connector/tasks)%n", f.name());
+                } else {
+                    out.printf("unchanged %s%n", f.name());
+                }
                 continue;
             }
             boolean created = client.putConfig(f.name(), f.config());
@@ -100,8 +108,10 @@ public final class ConnectorsApplier {
         Instant deadline = Instant.now().plus(timeout);
         Optional<JsonNode> s = client.status(name);
         int runningSeen = 0;
+        int failedSeen = s.isPresent() && anyFailed(s.get()) ? 1 : 0;
         // RUNNING twice, a second apart: just after an update Connect may still show the old RUNNING state.
-        while (Instant.now().isBefore(deadline) && runningSeen < 2 && !(s.isPresent() && anyFailed(s.get()))) {
+        // FAILED three polls in a row: just after a restart it may still show the old FAILED one.
+        while (Instant.now().isBefore(deadline) && runningSeen < 2 && failedSeen < 3) {
             try {
                 Thread.sleep(runningSeen > 0 ? 1000 : 250);
             } catch (InterruptedException e) {
@@ -110,6 +120,7 @@ public final class ConnectorsApplier {
             }
             s = client.status(name);
             runningSeen = s.isPresent() && isRunning(s.get()) ? runningSeen + 1 : 0;
+            failedSeen = s.isPresent() && anyFailed(s.get()) ? failedSeen + 1 : 0;
         }
         if (s.isEmpty()) {
             out.printf("%-20s not found%n", name);

@@ -128,12 +128,50 @@ public final class ConnectorsCli {
         @Option(names = "--wait", defaultValue = "60", description = "seconds to wait for RUNNING (default ${DEFAULT-VALUE})")
         int waitSeconds;
 
+        @Option(names = "--await-worker", defaultValue = "0", paramLabel = "SECONDS",
+                description = "wait up to this long for the worker's REST API to answer before applying (default ${DEFAULT-VALUE}: fail at once)")
+        int awaitWorkerSeconds;
+
         @Override
         public Integer call() {
             List<ConnectorConfigFile> loaded = load();
+            if (awaitWorkerSeconds > 0 && !awaitWorker(new ConnectRestClient(connectUrl(env), Duration.ofSeconds(5)),
+                    Duration.ofSeconds(awaitWorkerSeconds), out)) {
+                out.println("Kafka Connect at " + connectUrl(env) + " did not answer within " + awaitWorkerSeconds + " s; nothing applied");
+                return 1;
+            }
             ConnectorsApplier a = applier();
             boolean ok = validateOnly ? a.validateAll(loaded) : a.apply(loaded, Duration.ofSeconds(waitSeconds));
             return ok ? 0 : 1;
+        }
+    }
+
+    /**
+     * Polls GET /connectors: it answers only once the herder has joined its group and read the config topic, so
+     * started together with the worker (as {@code up} does) the CLI's own JVM start overlaps the worker's.
+     */
+    static boolean awaitWorker(ConnectRestClient client, Duration timeout, PrintStream out) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean said = false;
+        while (true) {
+            try {
+                client.connectors();
+                return true;
+            } catch (ConnectRestException e) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                if (!said) {
+                    out.println("waiting for Kafka Connect at " + client.base() + " (" + e.getMessage() + ")");
+                    said = true;
+                }
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
     }
 

@@ -53,6 +53,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** Starts PostgreSQL on bindHost:port (0 = a free port) and creates database if it is missing. */
     public static EmbeddedPostgres start(Path dataDir, String bindHost, int port, String database) {
+        return start(dataDir, bindHost, port, database, true);
+    }
+
+    /**
+     * As above. {@code shutdownHook=false} leaves stopping it to the caller: {@code up}'s own hook stops the
+     * services first and PostgreSQL last, and a hook of the library's own would run at the same time and stop
+     * it under Connect's sink tasks (which then fail, and Connect keeps that FAILED state for the next start).
+     */
+    public static EmbeddedPostgres start(Path dataDir, String bindHost, int port, String database, boolean shutdownHook) {
         requireSafeName(database);
         int pgPort = port == 0 ? FreePorts.pick() : port;
         if (port != 0 && !FreePorts.isFree(bindHost, pgPort)) {
@@ -69,6 +78,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setServerConfig("listen_addresses", bindHost)
                     .setServerConfig("max_connections", "200")
                     .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                    .setRegisterShutdownHook(shutdownHook)
                     .start();
         } catch (IOException | RuntimeException e) {
             throw new LocalStackException("PostgreSQL failed to start from " + dataDir + " (" + e.getMessage()

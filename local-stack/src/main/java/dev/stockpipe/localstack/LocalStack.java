@@ -183,8 +183,9 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         Chosen port = postgresPort;
+        // Stopped by close(), after the services (up's shutdown hook), never by a hook of its own.
         EmbeddedPostgres pg = track(EmbeddedPostgres.start(cfg.home().resolve("postgres"), cfg.bindHost(), port.port(),
-                cfg.postgresDb()));
+                cfg.postgresDb(), false));
         pg.ensureUser(cfg.postgresUser(), cfg.postgresPassword());
         add(new StackState.Part(StackState.POSTGRES, "embedded", pg.host(), pg.port(), pg.jdbcUrl(), pg.database(),
                 cfg.postgresUser(), pg.pid()));
@@ -269,20 +270,52 @@ public final class LocalStack implements AutoCloseable {
         LOG.info(line);
     }
 
-    /** Stops everything this stack started, newest first. */
+    /**
+     * Stops everything this stack started, newest first. Service processes started one after another stop
+     * together (they do not depend on each other, and each may spend seconds writing its class-data archive),
+     * always before the Kafka, PostgreSQL and Redis they use.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        List<AutoCloseable> processes = new ArrayList<>();
         while (!started.isEmpty()) {
             AutoCloseable c = started.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
+            if (c instanceof ServiceProcess || c instanceof SupervisedService) {
+                processes.add(c);
+                continue;
             }
+            closeTogether(processes);
+            closeQuietly(c);
+        }
+        closeTogether(processes);
+    }
+
+    private static void closeTogether(List<AutoCloseable> batch) {
+        List<Thread> threads = new ArrayList<>();
+        for (AutoCloseable c : batch) {
+            threads.add(new Thread(() -> closeQuietly(c), "stockpipe-stop"));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        batch.clear();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
         }
     }
 

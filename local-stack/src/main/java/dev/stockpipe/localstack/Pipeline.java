@@ -132,9 +132,12 @@ final class Pipeline {
         ServiceDef connectDef = ServiceDef.byName(ServiceDef.CONNECT).orElseThrow();
         Path connectModule = sc.moduleDir(connectDef);
         boolean connectBuilt = built(connectModule);
+        // One private copy of connect-configs serves the worker and both CLIs (and their class-data archives).
+        Path connectRun = connectBuilt ? RunCopy.of(connectModule, cfg.home().resolve("run").resolve(ServiceDef.CONNECT)) : null;
+        Path cds = sc.cds() ? cfg.home().resolve("cds") : null;
         if (connectBuilt) {
-            migrate = stack.supervise(ServiceProcess.Spec.javaModule("migrate", connectModule, CONNECT_CLI, CLI_HEAP, CLI_JVM,
-                    env, logs, List.of("migrate")));
+            migrate = stack.supervise(ServiceProcess.Spec.javaModule("migrate", connectRun, CONNECT_CLI, CLI_HEAP, CLI_JVM,
+                    env, logs, List.of("migrate"), cds));
         }
 
         Map<String, Long> launchedAt = new HashMap<>();
@@ -153,15 +156,21 @@ final class Pipeline {
                 continue;
             }
             // Run from a private copy, so a rebuild while the stack runs cannot pull class files from under it.
-            Path runFrom = RunCopy.of(dir, cfg.home().resolve("run").resolve(d.name()));
+            Path runFrom = ServiceDef.CONNECT.equals(d.name()) ? connectRun : RunCopy.of(dir, cfg.home().resolve("run").resolve(d.name()));
             ServiceProcess.Spec spec = ServiceProcess.Spec.javaModule(d.name(), runFrom, d.mainClass(), sc.heaps().get(d.name()),
-                    env, logs, List.of());
+                    List.of(), env, logs, List.of(), cds);
             launchedAt.put(d.name(), System.nanoTime());
             SupervisedService s = stack.supervise(spec, new RestartBackoff(sc.restartBase(), sc.restartMax(), random),
                     snap -> onChange(d, snap));
             running.put(d.name(), s);
             record(d, "starting", null, s.pid());
         }
+        // The apply CLI starts now and waits for the worker's REST API itself, so its JVM start is off the
+        // critical path (Connect is the slowest part to come up).
+        ServiceProcess apply = running.containsKey(ServiceDef.CONNECT)
+                ? stack.supervise(ServiceProcess.Spec.javaModule("connectors", connectRun, CONNECT_CLI, CLI_HEAP, CLI_JVM, env, logs,
+                        List.of("connectors", "apply", "--await-worker", Long.toString(sc.readyTimeout().toSeconds())), cds))
+                : null;
 
         // PostgreSQL migrated
         if (migrate != null) {
@@ -206,7 +215,7 @@ final class Pipeline {
                 record(d, "not ready", null, s.pid());
             }
             if (ok && ServiceDef.CONNECT.equals(d.name())) {
-                applyConnectors(connectModule, env, logs);
+                awaitConnectors(apply, logs);
             }
         }
         return summary;
@@ -224,10 +233,8 @@ final class Pipeline {
         }
     }
 
-    private void applyConnectors(Path connectModule, Map<String, String> env, Path logs) {
+    private void awaitConnectors(ServiceProcess apply, Path logs) {
         long t0 = System.nanoTime();
-        ServiceProcess apply = stack.supervise(ServiceProcess.Spec.javaModule("connectors", connectModule, CONNECT_CLI, CLI_HEAP,
-                CLI_JVM, env, logs, List.of("connectors", "apply")));
         try {
             OptionalInt rc = apply.waitFor(sc.readyTimeout());
             if (rc.isPresent() && rc.getAsInt() == 0) {

@@ -43,6 +43,12 @@ public final class ServiceProcess implements AutoCloseable {
         /** As above, with extra JVM options (e.g. -XX:TieredStopAtLevel=1 for short-lived commands). */
         public static Spec javaModule(String name, Path moduleDir, String mainClass, String heap, List<String> jvmOptions,
                                       Map<String, String> env, Path logDir, List<String> args) {
+            return javaModule(name, moduleDir, mainClass, heap, jvmOptions, env, logDir, args, null);
+        }
+
+        /** As above; with {@code cdsDir} the JVM uses (or records at exit) a class-data archive kept there ({@link AppCds}). */
+        public static Spec javaModule(String name, Path moduleDir, String mainClass, String heap, List<String> jvmOptions,
+                                      Map<String, String> env, Path logDir, List<String> args, Path cdsDir) {
             Path cpFile = moduleDir.resolve("target/classpath.txt");
             String deps;
             try {
@@ -54,7 +60,9 @@ public final class ServiceProcess implements AutoCloseable {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC"));
             cmd.addAll(jvmOptions);
-            cmd.addAll(List.of("-cp", moduleDir.resolve("target/classes") + File.pathSeparator + deps, mainClass));
+            String classpath = moduleDir.resolve("target/classes") + File.pathSeparator + deps;
+            cmd.addAll(AppCds.options(cdsDir, name, AppCds.entries(classpath), List.copyOf(cmd.subList(1, cmd.size()))));
+            cmd.addAll(List.of("-cp", classpath, mainClass));
             cmd.addAll(args);
             return new Spec(name, cmd, env, logDir.resolve(name + ".log"), Duration.ofSeconds(20));
         }

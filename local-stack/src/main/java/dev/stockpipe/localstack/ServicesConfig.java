@@ -27,7 +27,8 @@ public record ServicesConfig(
         String subscribedSymbols,
         Duration readyTimeout,
         Duration restartBase,
-        Duration restartMax) {
+        Duration restartMax,
+        boolean cds) {
 
     /** The checkout whose modules are run (module/target/classes + target/classpath.txt). */
     public static final String STOCKPIPE_ROOT = "STOCKPIPE_ROOT";
@@ -45,6 +46,9 @@ public record ServicesConfig(
     public static final String STOCKPIPE_RESTART_MAX_MS = "STOCKPIPE_RESTART_MAX_MS";
     public static final int STOCKPIPE_RESTART_MAX_MS_DEFAULT = 30000;
     /** Set: the bridge uses the real Alpaca stream and the simulator is not started. Never logged. */
+    public static final String STOCKPIPE_CDS = "STOCKPIPE_CDS";
+    public static final String STOCKPIPE_CDS_DEFAULT = "on";
+
     public static final String ALPACA_API_KEY = "ALPACA_API_KEY";
     /** Stream URL; default the local simulator, or Alpaca's IEX stream when ALPACA_API_KEY is set. */
     public static final String ALPACA_DATA_WS_URL = "ALPACA_DATA_WS_URL";
@@ -69,6 +73,7 @@ public record ServicesConfig(
         v.put(STOCKPIPE_READY_TIMEOUT, new String[] {STOCKPIPE_READY_TIMEOUT_DEFAULT + "", "seconds up waits for each service's /health"});
         v.put(STOCKPIPE_RESTART_BASE_MS, new String[] {STOCKPIPE_RESTART_BASE_MS_DEFAULT + "", "first restart delay of a crashed service"});
         v.put(STOCKPIPE_RESTART_MAX_MS, new String[] {STOCKPIPE_RESTART_MAX_MS_DEFAULT + "", "cap of the restart delay"});
+        v.put(STOCKPIPE_CDS, new String[] {STOCKPIPE_CDS_DEFAULT, "on: service JVMs share class data archived under .stockpipe/cds; off: not"});
         for (ServiceDef d : ServiceDef.ALL) {
             v.put(d.heapVariable(), new String[] {d.defaultHeap(), "-Xmx of " + d.name()});
         }
@@ -137,6 +142,10 @@ public record ServicesConfig(
         int ready = intIn(env, STOCKPIPE_READY_TIMEOUT, STOCKPIPE_READY_TIMEOUT_DEFAULT, 1, 3600, errors);
         int base = intIn(env, STOCKPIPE_RESTART_BASE_MS, STOCKPIPE_RESTART_BASE_MS_DEFAULT, 10, 600_000, errors);
         int max = intIn(env, STOCKPIPE_RESTART_MAX_MS, STOCKPIPE_RESTART_MAX_MS_DEFAULT, 10, 3_600_000, errors);
+        String cds = text(env, STOCKPIPE_CDS, STOCKPIPE_CDS_DEFAULT).toLowerCase(java.util.Locale.ROOT);
+        if (!cds.equals("on") && !cds.equals("off")) {
+            errors.add(STOCKPIPE_CDS + "=" + cds + ": must be on or off");
+        }
         if (max < base) {
             errors.add(STOCKPIPE_RESTART_MAX_MS + "=" + max + ": must not be below " + STOCKPIPE_RESTART_BASE_MS + "=" + base);
         }
@@ -148,7 +157,8 @@ public record ServicesConfig(
             rest = rest == null ? REAL_REST_URL_DEFAULT : rest;
         }
         return new ServicesConfig(root, Set.copyOf(selected), Map.copyOf(heaps), Map.copyOf(ports), Set.copyOf(portsSet),
-                real, ws, rest, feed, symbols, Duration.ofSeconds(ready), Duration.ofMillis(base), Duration.ofMillis(max));
+                real, ws, rest, feed, symbols, Duration.ofSeconds(ready), Duration.ofMillis(base), Duration.ofMillis(max),
+                cds.equals("on"));
     }
 
     /** The key is never printed. */

@@ -35,7 +35,9 @@ class SupervisedServiceIT {
                 new PrintStream(console, true, StandardCharsets.UTF_8), changes::add)) {
             first = s.pid();
             ProcessHandle.of(first).orElseThrow().destroyForcibly();
-            await().atMost(Duration.ofSeconds(30)).until(() -> s.snapshot().restarts() == 1 && s.isAlive() && s.pid() != first);
+            // The RUNNING notification follows the new pid by a moment: wait for it too, then check what was said.
+            await().atMost(Duration.ofSeconds(30)).until(() -> s.snapshot().restarts() == 1 && s.isAlive() && s.pid() != first
+                    && changes.stream().anyMatch(c -> c.state() == SupervisedService.State.RUNNING));
             second = s.pid();
             assertThat(s.snapshot().lastExit()).startsWith("exit 137 (SIGKILL)");
             assertThat(changes).extracting(SupervisedService.Snapshot::state)

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
 
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(15);
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final PrometheusMeterRegistry registry;
     private final PipelineCounters counters;
@@ -48,9 +49,11 @@ public final class StreamsApp implements AutoCloseable {
         Topology topology = TradeTopology.build(cfg, counters);
         LOG.info("topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, StreamsProperties.of(cfg, applicationServer, counters));
+        // Under the 20 s that `up`'s supervisor (and a container's stop) waits before SIGKILL: a thread stuck
+        // in initTransactions after a crash must not turn a clean exit into a kill.
         closeables.push(() -> {
-            if (!streams.close(Duration.ofSeconds(30))) {
-                LOG.warn("Kafka Streams did not close within 30 s");
+            if (!streams.close(CLOSE_TIMEOUT)) {
+                LOG.warn("Kafka Streams did not close within {} s; exiting anyway (EOS: open transactions abort)", CLOSE_TIMEOUT.toSeconds());
             }
         });
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
