@@ -103,15 +103,19 @@ public final class ConnectorsApplier {
         return ok;
     }
 
+    /** How long a FAILED state must last to be the answer (a restart takes a moment to show). */
+    static final Duration FAILED_FOR = Duration.ofSeconds(3);
+
     /** Polls until the connector and all its tasks are RUNNING, one FAILED, or the deadline passes; prints that state. */
     public boolean awaitRunning(String name, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         Optional<JsonNode> s = client.status(name);
         int runningSeen = 0;
-        int failedSeen = s.isPresent() && anyFailed(s.get()) ? 1 : 0;
+        Instant failedSince = s.isPresent() && anyFailed(s.get()) ? Instant.now() : null;
         // RUNNING twice, a second apart: just after an update Connect may still show the old RUNNING state.
-        // FAILED three polls in a row: just after a restart it may still show the old FAILED one.
-        while (Instant.now().isBefore(deadline) && runningSeen < 2 && failedSeen < 3) {
+        // FAILED for FAILED_FOR in a row: just after a restart it may still show the old FAILED one.
+        while (Instant.now().isBefore(deadline) && runningSeen < 2
+                && (failedSince == null || Instant.now().isBefore(failedSince.plus(FAILED_FOR)))) {
             try {
                 Thread.sleep(runningSeen > 0 ? 1000 : 250);
             } catch (InterruptedException e) {
@@ -120,7 +124,8 @@ public final class ConnectorsApplier {
             }
             s = client.status(name);
             runningSeen = s.isPresent() && isRunning(s.get()) ? runningSeen + 1 : 0;
-            failedSeen = s.isPresent() && anyFailed(s.get()) ? failedSeen + 1 : 0;
+            boolean failed = s.isPresent() && anyFailed(s.get());
+            failedSince = !failed ? null : failedSince == null ? Instant.now() : failedSince;
         }
         if (s.isEmpty()) {
             out.printf("%-20s not found%n", name);

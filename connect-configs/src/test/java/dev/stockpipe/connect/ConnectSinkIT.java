@@ -389,6 +389,37 @@ class ConnectSinkIT {
     }
 
     @Test
+    void shouldRestartFailedTasksWhenAnUnchangedConnectorIsAppliedAgain(TestInfo info) throws Exception {
+        String topic = TestNames.unique(info);
+        kafka.createTopics(1, topic);
+        String name = connectorName(info);
+        String table = "market_data_oltp.late_table_" + Integer.toHexString(name.hashCode() & 0xfffff);
+        ObjectNode root = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(Path.of(ConnectorConfigFile.TRADES_SINK_FILE)));
+        root.put("name", name);
+        ObjectNode cfg = (ObjectNode) root.get("config");
+        cfg.put("topics", topic);
+        cfg.put("tasks.max", "1");
+        // The table does not exist yet (schema.evolution=none): the task FAILS on its first record, as it does
+        // when the database is away, and stays FAILED until someone restarts it.
+        cfg.put("collection.name.format", table);
+        Path f = tmp.resolve(name + ".json");
+        Files.write(f, Json.MAPPER.writeValueAsBytes(root));
+        assertThat(cli("connectors", "apply", "--wait", "60", f.toString()).code).isZero();
+        String sym = symbol(info);
+        produceTrades(topic, List.of(trade(sym, 1, "10.5", "2024-03-01T14:30:00Z", List.of(), TradeStatus.OK)));
+        ConnectRestClient rest = new ConnectRestClient(worker.restUrl());
+        await().atMost(WAIT).until(() -> rest.status(name).map(ConnectorsApplier::anyFailed).orElse(false));
+
+        // The cause is fixed; applying the same file again restarts what FAILED instead of leaving it failed.
+        execute("CREATE TABLE " + table + " (LIKE market_data_oltp.stock_trades_realtime INCLUDING ALL)");
+        Output again = cli("connectors", "apply", "--wait", "60", f.toString());
+        assertThat(again.text).contains("unchanged " + name + " (restarted its FAILED connector/tasks)");
+        assertThat(again.code).as(again.text).isZero();
+        awaitCount("SELECT count(*) FROM " + table + " WHERE symbol = '" + sym + "'", 1);
+        assertThat(cli("connectors", "delete", "--yes", f.toString()).code).isZero();
+    }
+
+    @Test
     void shouldPrintValidationErrorsFieldByFieldAndChangeNothing(TestInfo info) throws Exception {
         String name = connectorName(info);
         ObjectNode root = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(Path.of(ConnectorConfigFile.TRADES_SINK_FILE)));
