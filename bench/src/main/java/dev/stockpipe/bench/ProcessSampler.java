@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Samples RSS and CPU (from /proc) and, for JVMs, heap and GC (hsperfdata, else the service's /metrics) of
  * each tracked process every {@link #INTERVAL}, between {@link #start} and {@link #stop}. CPU and RSS cover
- * the process and its children (PostgreSQL backends; shared buffers are then counted once per backend).
+ * the process and its children (PostgreSQL backends; shared buffers are then counted once per backend), except
+ * children tracked on their own rows.
  */
 final class ProcessSampler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessSampler.class);
@@ -127,7 +128,13 @@ final class ProcessSampler implements AutoCloseable {
         long now = System.nanoTime();
         List<Long> pids = new ArrayList<>();
         pids.add(t.pid);
-        ProcessHandle.of(t.pid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+        java.util.Set<Long> tracked = new java.util.HashSet<>();
+        targets.forEach(o -> tracked.add(o.pid));
+        ProcessHandle.of(t.pid).ifPresent(h -> h.descendants().forEach(d -> {
+            if (!inTrackedSubtree(d, t.pid, tracked)) {
+                pids.add(d.pid());
+            }
+        }));
         double rss = 0;
         double cpu = 0;
         boolean alive = false;
@@ -233,6 +240,21 @@ final class ProcessSampler implements AutoCloseable {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /**
+     * A descendant that is (or runs under) another tracked process is counted there, not here: the bench JVM
+     * starts every service, and counting their CPU again under "bench" doubled the machine's total.
+     */
+    static boolean inTrackedSubtree(ProcessHandle d, long root, java.util.Set<Long> tracked) {
+        java.util.Optional<ProcessHandle> p = java.util.Optional.of(d);
+        while (p.isPresent() && p.get().pid() != root) {
+            if (tracked.contains(p.get().pid())) {
+                return true;
+            }
+            p = p.get().parent();
+        }
+        return false;
     }
 
     /** {RSS in MB, CPU seconds (user + system)} of one pid, or null when it is gone. */
