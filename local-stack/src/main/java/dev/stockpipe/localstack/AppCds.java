@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  */
 final class AppCds {
     static final String SUFFIX = ".jsa";
+    static final String PARTIAL = ".partial";
+    private static final String RECORD = "-XX:ArchiveClassesAtExit=";
     /** The JVM's own notes about skipped classes at dump time are noise in a service log. */
     private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
 
@@ -48,7 +50,30 @@ final class AppCds {
         } catch (IOException e) {
             return List.of();
         }
-        return concat("-XX:ArchiveClassesAtExit=" + archive);
+        // Recorded under a temporary name and renamed only after a clean exit: a JVM killed while writing leaves
+        // a truncated file that must never be mapped (or mistaken for a finished archive and kept for good).
+        return concat(RECORD + archive + PARTIAL);
+    }
+
+    /** The archive a command line records into, when it records one. */
+    static java.util.Optional<Path> recording(List<String> command) {
+        return command.stream().filter(a -> a.startsWith(RECORD) && a.endsWith(PARTIAL))
+                .map(a -> Path.of(a.substring(RECORD.length()))).findFirst();
+    }
+
+    /** After the JVM exited: a clean exit (0, or 143 after SIGTERM) keeps the recording, anything else drops it. */
+    static void finish(Path partial, int exitCode) {
+        String name = partial.getFileName().toString();
+        Path done = partial.resolveSibling(name.substring(0, name.length() - PARTIAL.length()));
+        try {
+            if ((exitCode == 0 || exitCode == 143) && Files.isRegularFile(partial) && Files.size(partial) > 0) {
+                Files.move(partial, done, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.deleteIfExists(partial);
+            }
+        } catch (IOException e) {
+            // Only the speed-up is lost; the next start records again.
+        }
     }
 
     /** Only jars, missing paths and empty directories: JDK 17 refuses to dump with classes in a directory. */
@@ -96,9 +121,13 @@ final class AppCds {
 
     /** An older archive of the same service is dead weight (tens of MB) once its classpath changed. */
     private static void deleteOthers(Path dir, String service, Path keep) throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, service + "-*" + SUFFIX)) {
+        int length = keep.getFileName().toString().length();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, service + "-*" + SUFFIX + "{," + PARTIAL + "}")) {
             for (Path p : ds) {
-                if (!p.equals(keep) && p.getFileName().toString().length() == keep.getFileName().toString().length()) {
+                String n = p.getFileName().toString();
+                // Same service (not a longer name sharing the prefix); a leftover recording of any fingerprint too.
+                boolean ours = n.length() == length || (n.endsWith(PARTIAL) && n.length() == length + PARTIAL.length());
+                if (ours && !p.equals(keep)) {
                     Files.deleteIfExists(p);
                 }
             }

@@ -321,7 +321,8 @@ public final class LocalStackMain implements Callable<Integer> {
     @Command(name = "down", mixinStandardHelpOptions = true,
             description = "Stop everything `up` started and leave no process behind.")
     static final class Down extends Base {
-        private static final Duration UP_GRACE = Duration.ofSeconds(60);
+        /** Above the services' longest stop grace (50 s while recording class-data archives) plus the infrastructure. */
+        private static final Duration UP_GRACE = Duration.ofSeconds(90);
 
         @Override
         String name() {

@@ -61,12 +61,19 @@ public final class ServiceProcess implements AutoCloseable {
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC"));
             cmd.addAll(jvmOptions);
             String classpath = moduleDir.resolve("target/classes") + File.pathSeparator + deps;
-            cmd.addAll(AppCds.options(cdsDir, name, AppCds.entries(classpath), List.copyOf(cmd.subList(1, cmd.size()))));
+            List<String> cds = AppCds.options(cdsDir, name, AppCds.entries(classpath), List.copyOf(cmd.subList(1, cmd.size())));
+            cmd.addAll(cds);
             cmd.addAll(List.of("-cp", classpath, mainClass));
             cmd.addAll(args);
-            return new Spec(name, cmd, env, logDir.resolve(name + ".log"), Duration.ofSeconds(20));
+            // A JVM recording its class-data archive writes tens of MB after its shutdown hooks, all services at
+            // once at `down`: measured up to ~25 s on two cores, so it gets longer before SIGKILL (which drops it).
+            Duration grace = AppCds.recording(cds).isPresent() ? RECORDING_STOP_GRACE : STOP_GRACE;
+            return new Spec(name, cmd, env, logDir.resolve(name + ".log"), grace);
         }
     }
+
+    static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    static final Duration RECORDING_STOP_GRACE = Duration.ofSeconds(50);
 
     private final Spec spec;
     private final Process process;
@@ -86,6 +93,7 @@ public final class ServiceProcess implements AutoCloseable {
             pb.environment().putAll(spec.env());
             Process p = pb.start();
             LOG.info("{} started (pid {}), log {}", spec.name(), p.pid(), spec.logFile());
+            AppCds.recording(spec.command()).ifPresent(partial -> p.onExit().thenRun(() -> AppCds.finish(partial, p.exitValue())));
             return new ServiceProcess(spec, p);
         } catch (IOException e) {
             throw new LocalStackException(spec.name() + " could not be started (" + e.getMessage() + ")", e);
@@ -131,6 +139,8 @@ public final class ServiceProcess implements AutoCloseable {
             LOG.warn("{} (pid {}) is still alive after SIGKILL", spec.name(), process.pid());
         } else {
             LOG.info("{} stopped (pid {}, exit {})", spec.name(), process.pid(), exitValue());
+            // Also here, not only in the onExit callback: up's JVM may halt right after this returns.
+            AppCds.recording(spec.command()).ifPresent(partial -> AppCds.finish(partial, process.exitValue()));
         }
     }
 

@@ -35,7 +35,10 @@ class AppCdsIT {
                     && Files.readString(p.logFile()).contains("sleeper started with one"));
         }
         try (var files = Files.list(cds)) {
-            assertThat(files.toList()).singleElement().satisfies(a -> assertThat(Files.size(a)).isPositive());
+            assertThat(files.toList()).singleElement().satisfies(a -> {
+                assertThat(a.getFileName().toString()).endsWith(".jsa"); // renamed from .partial after the clean exit
+                assertThat(Files.size(a)).isPositive();
+            });
         }
 
         ServiceProcess.Spec second = ServiceProcess.Spec.javaModule("sleeper", dir.resolve("module"), SleeperMain.class.getName(),

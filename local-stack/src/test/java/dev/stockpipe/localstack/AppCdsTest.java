@@ -19,18 +19,34 @@ class AppCdsTest {
         List<String> jvm = List.of("-Xmx64m", "-XX:+UseSerialGC");
 
         List<String> first = AppCds.options(cds, "svc", cp, jvm);
-        assertThat(first.get(0)).startsWith("-XX:ArchiveClassesAtExit=" + cds.resolve("svc-")).endsWith(".jsa");
-        Path archive = Path.of(first.get(0).substring(first.get(0).indexOf('=') + 1));
-        assertThat(archive).doesNotExist();
+        assertThat(first.get(0)).startsWith("-XX:ArchiveClassesAtExit=" + cds.resolve("svc-")).endsWith(".jsa.partial");
+        Path partial = AppCds.recording(first).orElseThrow();
+        Path archive = partial.resolveSibling(partial.getFileName().toString().replace(".partial", ""));
+        assertThat(partial).doesNotExist();
 
-        Files.write(archive, new byte[] {42}); // what the JVM leaves at exit
+        // A JVM killed while writing: its recording is dropped, and the next start records again.
+        Files.write(partial, new byte[] {42});
+        AppCds.finish(partial, 137);
+        assertThat(partial).doesNotExist();
+        assertThat(archive).doesNotExist();
+        assertThat(AppCds.options(cds, "svc", cp, jvm).get(0)).isEqualTo(first.get(0));
+
+        Files.write(partial, new byte[] {42}); // what the JVM leaves at a clean exit (SIGTERM: 143)
+        AppCds.finish(partial, 143);
+        assertThat(partial).doesNotExist();
+        assertThat(archive).exists();
         assertThat(AppCds.options(cds, "svc", cp, jvm).get(0)).isEqualTo("-XX:SharedArchiveFile=" + archive);
 
-        // A rebuilt jar (new time): a new archive is recorded and the stale one removed.
+        // A rebuilt jar (new time): a new archive is recorded and the stale one (and stray recordings) removed,
+        // while another service's archive with a longer name sharing the prefix stays.
+        Path stray = Files.write(cds.resolve("svc-0123456789abcdef.jsa.partial"), new byte[] {1});
+        Path other = Files.write(cds.resolve("svc-extra-0123456789abcdef.jsa"), new byte[] {1});
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5_000));
         List<String> again = AppCds.options(cds, "svc", cp, jvm);
         assertThat(again.get(0)).startsWith("-XX:ArchiveClassesAtExit=").doesNotContain(archive.getFileName().toString());
         assertThat(archive).doesNotExist();
+        assertThat(stray).doesNotExist();
+        assertThat(other).exists();
         // Another heap is another archive.
         assertThat(AppCds.fingerprint(cp, List.of("-Xmx128m"))).isNotEqualTo(AppCds.fingerprint(cp, jvm));
     }
