@@ -124,8 +124,11 @@ public final class ConnectorsApplier {
             }
             s = client.status(name);
             runningSeen = s.isPresent() && isRunning(s.get()) ? runningSeen + 1 : 0;
-            boolean failed = s.isPresent() && anyFailed(s.get());
-            failedSince = !failed ? null : failedSince == null ? Instant.now() : failedSince;
+            if (!(s.isPresent() && anyFailed(s.get()))) {
+                failedSince = null;
+            } else if (failedSince == null) {
+                failedSince = Instant.now();
+            }
         }
         if (s.isEmpty()) {
             out.printf("%-20s not found%n", name);

@@ -151,27 +151,23 @@ public final class ConnectorsCli {
      * started together with the worker (as {@code up} does) the CLI's own JVM start overlaps the worker's.
      */
     static boolean awaitWorker(ConnectRestClient client, Duration timeout, PrintStream out) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boolean said = false;
-        while (true) {
-            try {
-                client.connectors();
-                return true;
-            } catch (ConnectRestException e) {
-                if (System.nanoTime() > deadline) {
+        boolean[] said = {false};
+        try {
+            return Poll.until(() -> {
+                try {
+                    client.connectors();
+                    return true;
+                } catch (ConnectRestException e) {
+                    if (!said[0]) {
+                        out.println("waiting for Kafka Connect at " + client.base() + " (" + e.getMessage() + ")");
+                        said[0] = true;
+                    }
                     return false;
                 }
-                if (!said) {
-                    out.println("waiting for Kafka Connect at " + client.base() + " (" + e.getMessage() + ")");
-                    said = true;
-                }
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            }, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

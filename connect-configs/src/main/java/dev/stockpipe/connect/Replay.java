@@ -184,10 +184,10 @@ public final class Replay {
         for (PartitionPlan p : rewinds) {
             long start = starts.getOrDefault(p.partition(), 0L);
             if (start > p.target()) {
-                long gone = Math.min(start, p.end()) - p.target();
-                deleted += gone;
+                long goneUntil = Math.min(start, p.end());
+                deleted += goneUntil - p.target();
                 out.printf("  WARNING %s: offsets %d..%d were deleted by retention before the sink re-read them (log start is now %d)%n",
-                        p.partition(), p.target(), Math.min(start, p.end()) - 1, start);
+                        p.partition(), p.target(), goneUntil - 1, start);
             }
         }
         return deleted;
@@ -253,12 +253,13 @@ public final class Replay {
     }
 
     private static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
+        try {
+            if (!Poll.until(condition, timeout)) {
                 throw new IllegalStateException("timed out waiting for " + what);
             }
-            sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -247,15 +247,7 @@ class ConnectSinkIT {
     void shouldRestoreDeletedRowsOnReplayAndChangeNothingOnASecondReplay(TestInfo info) throws Exception {
         String topic = applyConnector(ConnectorConfigFile.TRADES_SINK_FILE, info);
         String sym = symbol(info);
-        long early = REPLAY_EARLY.toEpochMilli();
-        long late = REPLAY_EARLY.plus(Duration.ofHours(1)).toEpochMilli();
-        try (KafkaProducer<String, Trade> p = tradeProducer()) {
-            for (int i = 0; i < 60; i++) {
-                Trade t = trade(sym, i, "50." + i, "2024-03-01T14:30:00.123456789Z", List.of("@"), TradeStatus.OK);
-                p.send(new ProducerRecord<>(topic, null, i < 30 ? early : late, sym + (i % 4), t));
-            }
-            p.flush();
-        }
+        produceReplayRange(topic, sym, "50.", "2024-03-01T14:30:00.123456789Z");
         String all = "SELECT string_agg(symbol || trade_id || price::text || trade_ts::text || status, ',' ORDER BY trade_id) "
                 + "FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "'";
         awaitCount("SELECT count(*) FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "'", 60);
@@ -289,15 +281,7 @@ class ConnectSinkIT {
     void shouldNotCallAReplayDoneWhenRetentionDeletedTheRangeBeforeTheSinkReReadIt(TestInfo info) throws Exception {
         String topic = applyConnector(ConnectorConfigFile.TRADES_SINK_FILE, info);
         String sym = symbol(info);
-        long early = REPLAY_EARLY.toEpochMilli();
-        long late = REPLAY_EARLY.plus(Duration.ofHours(1)).toEpochMilli();
-        try (KafkaProducer<String, Trade> p = tradeProducer()) {
-            for (int i = 0; i < 60; i++) {
-                Trade t = trade(sym, i, "70." + i, "2024-03-01T14:30:00.25Z", List.of("@"), TradeStatus.OK);
-                p.send(new ProducerRecord<>(topic, null, i < 30 ? early : late, sym + (i % 4), t));
-            }
-            p.flush();
-        }
+        produceReplayRange(topic, sym, "70.", "2024-03-01T14:30:00.25Z");
         awaitCount("SELECT count(*) FROM market_data_oltp.stock_trades_realtime WHERE symbol = '" + sym + "'", 60);
         awaitCommittedAtEnd(info);
 
@@ -390,21 +374,12 @@ class ConnectSinkIT {
 
     @Test
     void shouldRestartFailedTasksWhenAnUnchangedConnectorIsAppliedAgain(TestInfo info) throws Exception {
-        String topic = TestNames.unique(info);
-        kafka.createTopics(1, topic);
         String name = connectorName(info);
         String table = "market_data_oltp.late_table_" + Integer.toHexString(name.hashCode() & 0xfffff);
-        ObjectNode root = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(Path.of(ConnectorConfigFile.TRADES_SINK_FILE)));
-        root.put("name", name);
-        ObjectNode cfg = (ObjectNode) root.get("config");
-        cfg.put("topics", topic);
-        cfg.put("tasks.max", "1");
         // The table does not exist yet (schema.evolution=none): the task FAILS on its first record, as it does
         // when the database is away, and stays FAILED until someone restarts it.
-        cfg.put("collection.name.format", table);
+        String topic = applyConnector(ConnectorConfigFile.TRADES_SINK_FILE, info, Map.of("tasks.max", "1", "collection.name.format", table));
         Path f = tmp.resolve(name + ".json");
-        Files.write(f, Json.MAPPER.writeValueAsBytes(root));
-        assertThat(cli("connectors", "apply", "--wait", "60", f.toString()).code).isZero();
         String sym = symbol(info);
         produceTrades(topic, List.of(trade(sym, 1, "10.5", "2024-03-01T14:30:00Z", List.of(), TradeStatus.OK)));
         ConnectRestClient rest = new ConnectRestClient(worker.restUrl());
@@ -488,11 +463,18 @@ class ConnectSinkIT {
 
     /** Writes the module's file with this test's connector name and topic, applies it with the CLI, returns the topic. */
     static String applyConnector(String file, TestInfo info) throws Exception {
+        return applyConnector(file, info, Map.of());
+    }
+
+    /** As above, with some of the file's settings replaced. */
+    static String applyConnector(String file, TestInfo info, Map<String, String> overrides) throws Exception {
         String topic = TestNames.unique(info);
         kafka.createTopics(3, topic);
         ObjectNode root = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(Path.of(file)));
         root.put("name", connectorName(info));
-        ((ObjectNode) root.get("config")).put("topics", topic);
+        ObjectNode config = (ObjectNode) root.get("config");
+        config.put("topics", topic);
+        overrides.forEach(config::put);
         Path f = tmp.resolve(connectorName(info) + ".json");
         Files.write(f, Json.MAPPER.writeValueAsBytes(root));
         Output out = cli("connectors", "apply", "--wait", "120", f.toString());
@@ -573,6 +555,19 @@ class ConnectSinkIT {
         try (KafkaProducer<String, Trade> p = tradeProducer()) {
             for (Trade t : trades) {
                 p.send(new ProducerRecord<>(topic, t.symbol(), t));
+            }
+            p.flush();
+        }
+    }
+
+    /** Trades 0..59 of sym priced pricePrefix + id, keyed over 4 keys: 0..29 at REPLAY_EARLY, 30..59 an hour later. */
+    static void produceReplayRange(String topic, String sym, String pricePrefix, String tradeTs) {
+        long early = REPLAY_EARLY.toEpochMilli();
+        long late = REPLAY_EARLY.plus(Duration.ofHours(1)).toEpochMilli();
+        try (KafkaProducer<String, Trade> p = tradeProducer()) {
+            for (int i = 0; i < 60; i++) {
+                Trade t = trade(sym, i, pricePrefix + i, tradeTs, List.of("@"), TradeStatus.OK);
+                p.send(new ProducerRecord<>(topic, null, i < 30 ? early : late, sym + (i % 4), t));
             }
             p.flush();
         }

@@ -93,7 +93,6 @@ public final class ServiceProcess implements AutoCloseable {
             pb.environment().putAll(spec.env());
             Process p = pb.start();
             LOG.info("{} started (pid {}), log {}", spec.name(), p.pid(), spec.logFile());
-            AppCds.recording(spec.command()).ifPresent(partial -> p.onExit().thenRun(() -> AppCds.finish(partial, p.exitValue())));
             return new ServiceProcess(spec, p);
         } catch (IOException e) {
             throw new LocalStackException(spec.name() + " could not be started (" + e.getMessage() + ")", e);
@@ -139,7 +138,8 @@ public final class ServiceProcess implements AutoCloseable {
             LOG.warn("{} (pid {}) is still alive after SIGKILL", spec.name(), process.pid());
         } else {
             LOG.info("{} stopped (pid {}, exit {})", spec.name(), process.pid(), exitValue());
-            // Also here, not only in the onExit callback: up's JVM may halt right after this returns.
+            // Here, not in an onExit callback: up's JVM may halt right after this returns. A crashed recording
+            // needs nothing: its restart (same spec) records into the same .partial again.
             AppCds.recording(spec.command()).ifPresent(partial -> AppCds.finish(partial, process.exitValue()));
         }
     }
